@@ -240,15 +240,16 @@ class Beale(Surface):
 class Himmelblau(Surface):
     """``f = (x^2 + y - 11)^2 + (x + y^2 - 7)^2``: four minima, all of value 0.
 
-    Which one a run reaches depends on where it starts and on the optimizer's momentum; the
-    default start lies near the local maximum (-0.27, -0.92), where the basins meet.
+    Which one a run reaches depends on where it starts and on the optimizer: from the
+    default start, at typical learning rates, SGD, the momentum methods and the adaptive
+    ones end in three different minima (momentum carries the run over a ridge).
     """
 
     name: ClassVar[str] = "himmelblau"
     title: ClassVar[str] = "Himmelblau"
     latex: ClassVar[str] = r"f(x, y) = (x^2 + y - 11)^2 + (x + y^2 - 7)^2"
     window: ClassVar[Window] = ((-5.0, 5.0), (-5.0, 5.0))
-    _start: ClassVar[tuple[float, float]] = (-0.5, -0.5)
+    _start: ClassVar[tuple[float, float]] = (0.2, -4.2)
     # the four roots, refined by Newton's method to float64 precision
     _minima: ClassVar[tuple[tuple[float, float], ...]] = (
         (3.0, 2.0),
@@ -274,14 +275,16 @@ class SixHumpCamel(Surface):
     """``f = (4 - 2.1 x^2 + x^4 / 3) x^2 + x y + (4 y^2 - 4) y^2``.
 
     Two global minima (value -1.0316...) mirrored through the origin, and four local ones:
-    the first surface where "a minimum" and "the minimum" differ.
+    the first surface where "a minimum" and "the minimum" differ. From the default start,
+    at typical learning rates, plain SGD stops in a local minimum, the momentum methods
+    coast into another, and the adaptive ones reach a global one.
     """
 
     name: ClassVar[str] = "six_hump_camel"
     title: ClassVar[str] = "Six-hump camel"
     latex: ClassVar[str] = r"f(x, y) = (4 - 2.1x^2 + \tfrac13 x^4)\,x^2 + xy + (4y^2 - 4)\,y^2"
     window: ClassVar[Window] = ((-2.0, 2.0), (-1.2, 1.2))
-    _start: ClassVar[tuple[float, float]] = (-1.5, -0.9)
+    _start: ClassVar[tuple[float, float]] = (-1.4, -1.1)
     # the two global minima, refined by Newton's method to float64 precision
     _minima: ClassVar[tuple[tuple[float, float], ...]] = (
         (0.08984201310031807, -0.7126564030207396),
@@ -308,7 +311,8 @@ class Rastrigin(Surface):
 
     A bowl with ripples: a local minimum near every integer point. Gradient descent stops
     in the first one it meets; the curvature there is about ``4 pi^2 A``, so plain descent
-    needs ``lr`` below about 0.005.
+    needs ``lr`` below about 0.005. The default start sits where ripples cross, so the
+    optimizers fall into different local minima from it.
     """
 
     A: float = 10.0
@@ -319,7 +323,7 @@ class Rastrigin(Surface):
         r"f(x, y) = 2A + x^2 - A\cos(2\pi x) + y^2 - A\cos(2\pi y)"
     )
     window: ClassVar[Window] = ((-5.12, 5.12), (-5.12, 5.12))
-    _start: ClassVar[tuple[float, float]] = (-3.4, 2.6)
+    _start: ClassVar[tuple[float, float]] = (-3.5, 2.5)
     _minima: ClassVar[tuple[tuple[float, float], ...]] = ((0.0, 0.0),)
     min_value: ClassVar[float] = 0.0
 

@@ -215,3 +215,18 @@ def test_real_optimizers_sweep_exactly():
         one = run(Adam(lr=float(lr)), f, starts[i], steps=300)
         np.testing.assert_array_equal(sweep.path[i], one.path[0])
         assert sweep.diverged_at[i] == one.diverged_at[0]
+
+
+def test_exported_from_the_package():
+    import optim_ref
+    from optim_ref import trajectory
+
+    assert optim_ref.run is trajectory.run and optim_ref.Run is trajectory.Run
+
+
+def test_default_starts_run_cleanly():
+    """Every surface's default start gives a finite, non-trivial run (the site's figures)."""
+    for name in functions.NAMES:
+        f = functions.get(name)
+        r = run(HeavyBall(1e-3, 0.9), f, f.start, steps=100)
+        assert not r.diverged[0] and r.loss[0, -1] < r.loss[0, 0]
