@@ -1,0 +1,119 @@
+"""Render every figure of the registry into the cache, in parallel, once per change.
+
+Both ``scripts/build_assets.py`` (the command) and the MkDocs hook call ``ensure``; a
+second call with nothing changed only computes keys and verifies the cache.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import json
+import multiprocessing
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from scripts import cache, sources
+from scripts.figures import LANGS, Figure
+
+KIND = "figures"
+#: modules every figure's pixels depend on, besides its optimizers
+COMMON_MODULES = (
+    "optim_ref.trajectory", "optim_ref.tuning", "optim_ref.functions",
+    "optim_ref.viz.animate", "optim_ref.viz.paths", "scripts.races", "scripts.render",
+)
+
+
+@dataclass(frozen=True)
+class Job:
+    figure: Figure
+    lang: str | None  # None: one rendering serves both languages
+
+    @property
+    def label(self) -> str:
+        return self.figure.name + (f" ({self.lang})" if self.lang else "")
+
+
+@lru_cache(maxsize=1)
+def _environment() -> dict[str, str]:
+    from optim_ref.viz import fonts
+
+    versions = {p: importlib.metadata.version(p) for p in ("numpy", "matplotlib", "pillow")}
+    versions["font"] = cache.file_sha256(Path(fonts.nanum_gothic_path()))
+    return versions
+
+
+def optimizer_modules(fig: Figure) -> list[str]:
+    import optim_ref
+
+    return sorted({getattr(optim_ref, name).__module__ for name in fig.optimizers})
+
+
+def key(job: Job) -> str:
+    """Hash of what determines the files: parameters, code, library versions, font."""
+    code = sources.digest_modules(optimizer_modules(job.figure) + list(COMMON_MODULES))
+    return cache.digest("figure-v1", job.figure.params(), job.lang, code, _environment())
+
+
+def jobs(figures: list[Figure]) -> list[Job]:
+    return [Job(f, lang) for f in figures for lang in (LANGS if f.localized else (None,))]
+
+
+def _render(job: Job, force: bool) -> tuple[str, dict[str, str], bool]:
+    from scripts import render
+
+    files, rendered = cache.store(
+        KIND, key(job), lambda d: render.render(job.figure, job.lang, d), force=force
+    )
+    return job.label, {n: str(p) for n, p in files.items()}, rendered
+
+
+def ensure(
+    figures: list[Figure], *, force: bool = False, workers: int | None = None,
+    progress: bool | None = None,
+) -> tuple[dict[Job, dict[str, Path]], int]:
+    """Files of every figure job (rendering what is missing), and how many were rendered."""
+    todo = jobs(figures)
+    done: dict[Job, dict[str, Path]] = {}
+    missing = []
+    for job in todo:
+        cached = None if force else cache.valid_files(KIND, key(job))
+        if cached is None:
+            missing.append(job)
+        else:
+            done[job] = cached
+    if not missing:
+        return done, 0
+    workers = max(1, min(workers or os.cpu_count() or 1, len(missing)))
+    bar = _progress(len(missing), progress)
+    try:
+        if workers == 1:
+            results = (_render(job, force) for job in missing)
+        else:
+            ctx = multiprocessing.get_context("fork")
+            pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+            results = pool.map(_render, missing, [force] * len(missing))
+        by_label = {job.label: job for job in missing}
+        for label, files, _ in results:
+            done[by_label[label]] = {n: Path(p) for n, p in files.items()}
+            bar.update(1)
+        if workers > 1:
+            pool.shutdown()
+    finally:
+        bar.close()
+    return done, len(missing)
+
+
+def _progress(total: int, enabled: bool | None):
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc="figures", unit="fig", file=sys.stderr,
+                disable=(not sys.stderr.isatty()) if enabled is None else not enabled)
+
+
+def meta(files: dict[str, Path]) -> dict:
+    """The facts a render recorded for captions and alt text (learning rates, story)."""
+    return json.loads(files["meta.json"].read_text(encoding="utf-8"))

@@ -1,0 +1,111 @@
+"""Notebooks: execute them once per change, and keep them rendered under mkdocs-static-i18n.
+
+Two things here, both used by the MkDocs hook:
+
+* ``executed_copy`` runs a notebook with nbclient and caches the executed copy, keyed by the
+  notebook's bytes and by the source of optim_ref (which it imports), so an unchanged
+  notebook is never executed again and a changed optimizer re-runs it. mkdocs-jupyter then
+  renders the executed copy with ``execute: false``. (mkdocs-jupyter's own cache is keyed by
+  the notebook alone, and with one build per language each build evicts the other's entry.)
+
+* ``wrap_notebook_pages`` fixes the notebook page that comes out as raw JSON: the i18n
+  plugin's ``on_files`` runs last (priority -100) and rebuilds every File, so the
+  ``NotebookFile`` wrappers of mkdocs-jupyter are lost and ``.ipynb`` files are copied as
+  static files (upstream mkdocs-static-i18n issue #198). We wrap them again afterwards,
+  keeping the destination and URL that the i18n plugin computed (``lab.en.ipynb`` belongs
+  at ``en/lab/``).
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import json
+import os
+from pathlib import Path
+
+from mkdocs.structure.files import Files
+
+from scripts import cache, sources
+
+KERNEL_TIMEOUT_S = 120
+
+
+def notebook_key(path: Path) -> str:
+    versions = {p: importlib.metadata.version(p) for p in ("numpy", "matplotlib", "nbclient")}
+    return cache.digest("notebook-v1", path.read_bytes().hex(), sources.package_digest(), versions)
+
+
+def _execute(src: Path, out_dir: Path) -> None:
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(src, as_version=4)
+    client = NotebookClient(
+        nb,
+        timeout=KERNEL_TIMEOUT_S,
+        kernel_name="python3",
+        allow_errors=False,
+        resources={"metadata": {"path": str(src.parent)}},
+    )
+    # The kernel draws with matplotlib's non-interactive backend and a fixed hash seed,
+    # so two executions give the same outputs.
+    env = {"MPLBACKEND": "Agg", "PYTHONHASHSEED": "0"}
+    old = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        client.execute()
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    for cell in nb.cells:  # execution times would make every build differ
+        cell.get("metadata", {}).pop("execution", None)
+    (out_dir / src.name).write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
+
+
+def executed_copy(src: Path, *, force: bool = False) -> tuple[Path, bool]:
+    """Path of the executed copy of ``src`` (same file name), and whether it ran now."""
+    files, ran = cache.store(
+        "notebooks", notebook_key(src), lambda d: _execute(src, d), force=force
+    )
+    return files[src.name], ran
+
+
+def wrap_notebook_pages(files: Files, config, executed: dict[str, Path]) -> Files:
+    """Re-wrap the i18n plugin's plain ``.ipynb`` Files as mkdocs-jupyter notebook pages.
+
+    ``executed`` maps a notebook's ``src_uri`` to its executed copy, which is what gets
+    rendered (and offered for download) instead of the unexecuted source.
+    """
+    from mkdocs_jupyter.plugin import NotebookFile
+
+    for file in list(files):
+        if not file.src_uri.endswith(".ipynb") or file.is_documentation_page():
+            continue
+        if not file.abs_src_path or not Path(file.abs_src_path).is_relative_to(config.docs_dir):
+            continue
+        page = NotebookFile(file, **config)
+        # NotebookFile derives its destination from the unsuffixed name; the i18n plugin
+        # already computed the right one (en/lab/index.html), so keep that.
+        page.dest_path = file.dest_path
+        page.abs_dest_path = file.abs_dest_path
+        page.url = file.url
+        if file.src_uri in executed:
+            # abs_src_path is a cached property of File, so it must be set on the wrapper
+            page.abs_src_path = str(executed[file.src_uri])
+        files.remove(file)
+        files.append(page)
+    return files
+
+
+def is_raw_notebook_json(html: str) -> bool:
+    """True when a page is an unrendered notebook (the bug this module guards against)."""
+    head = html.lstrip()[:200]
+    if head.startswith("{"):
+        try:
+            return "nbformat" in json.loads(html)
+        except ValueError:
+            return '"nbformat"' in html
+    return '"nbformat":' in html and '"cells":' in html
