@@ -2,7 +2,7 @@
 
 from optim_ref.optimizers.adadelta import Adadelta
 from optim_ref.optimizers.adagrad import Adagrad
-from optim_ref.optimizers.adam import AMSGrad, Adam
+from optim_ref.optimizers.adam import Adam, AMSGrad
 from optim_ref.optimizers.adamax import Adamax
 from optim_ref.optimizers.adamw import AdamW
 from optim_ref.optimizers.momentum import Momentum

@@ -46,8 +46,8 @@ def check_hyper(
     arr = np.asarray(value, dtype=np.float64)
     shown = value if arr.ndim == 0 else f"array with min {arr.min()} and max {arr.max()}"
     word = label or name
-    lo_sym = "(" if low_open else "["
-    hi_sym = ")" if high_open else "]"
+    lo_sym = "(" if low_open or low is None else "["
+    hi_sym = ")" if high_open or high is None else "]"
     lo_txt = "-inf" if low is None else f"{low:g}"
     hi_txt = "inf" if high is None else f"{high:g}"
     allowed = f"{name} must be in {lo_sym}{lo_txt}, {hi_txt}{hi_sym}"
@@ -90,9 +90,29 @@ class Optimizer:
         params = as_float_array(params, "params")
         grads = as_float_array(grads, "grads")
         if grads.shape != params.shape:
-            raise ValueError(f"grads shape {grads.shape} does not match params shape {params.shape}")
+            raise ValueError(
+                f"grads shape {grads.shape} does not match params shape {params.shape}"
+            )
         check_finite_grad(grads, int(state.step) + 1)
+        self._check_broadcast(params.shape)
         return self._update(params, grads, state)
+
+    def _check_broadcast(self, shape: tuple[int, ...]) -> None:
+        """Array hyperparameters must broadcast *to* the shape of params, never enlarge it."""
+        for name, value in self.hyperparameters().items():
+            for item in value if isinstance(value, tuple) else (value,):
+                hyper_shape = np.shape(item)
+                if not hyper_shape:
+                    continue
+                try:
+                    fits = np.broadcast_shapes(hyper_shape, shape) == shape
+                except ValueError:
+                    fits = False
+                if not fits:
+                    raise ValueError(
+                        f"{name} of shape {hyper_shape} does not broadcast to params of shape "
+                        f"{shape}; give it a shape like (batch, 1) for params (batch, n)"
+                    )
 
     def __repr__(self) -> str:
         fields = ", ".join(f"{k}={v!r}" for k, v in self.hyperparameters().items())
