@@ -23,7 +23,7 @@ import json
 import os
 from pathlib import Path
 
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import File, Files
 
 from scripts import cache, sources
 
@@ -92,12 +92,40 @@ def wrap_notebook_pages(files: Files, config, executed: dict[str, Path]) -> File
         page.dest_path = file.dest_path
         page.abs_dest_path = file.abs_dest_path
         page.url = file.url
+        _link_translations(page, config)
         if file.src_uri in executed:
             # abs_src_path is a cached property of File, so it must be set on the wrapper
             page.abs_src_path = str(executed[file.src_uri])
         files.remove(file)
         files.append(page)
     return files
+
+
+def _link_translations(page, config) -> None:
+    """Give a notebook page its other-language twins, as the i18n plugin does for Markdown.
+
+    The plugin computes ``alternates`` (what the language switcher links to) for
+    documentation pages only, and a notebook was not one when it ran; without this the
+    switcher on ``lab/`` would lead to the English home page instead of ``en/lab/``.
+    """
+    from mkdocs_jupyter.plugin import NotebookFile
+    from mkdocs_static_i18n.suffix import create_i18n_file
+
+    plugin = config.plugins.get("i18n")
+    if plugin is None or not hasattr(page, "norm_src_uri"):
+        return
+    stem = page.norm_src_uri[: -len(".ipynb")]
+    alternates = dict(getattr(page, "alternates", {}))
+    for lang in plugin.build_languages:
+        src = f"{stem}.ipynb" if lang == plugin.default_language else f"{stem}.{lang}.ipynb"
+        if lang in alternates or not (Path(config.docs_dir) / src).is_file():
+            continue
+        plain = File(src, config.docs_dir, config.site_dir, config.use_directory_urls)
+        alternates[lang] = create_i18n_file(
+            NotebookFile(plain, **config), lang, plugin.default_language,
+            plugin.all_languages, config,
+        )
+    page.alternates = alternates
 
 
 def is_raw_notebook_json(html: str) -> bool:

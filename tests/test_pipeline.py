@@ -1,0 +1,147 @@
+"""The figure pipeline without a browser: registry validation, cache keys, the cache itself,
+figure markup, and the notebook guards."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+import yaml
+
+from scripts import assets, cache, figure_markup, figures, notebooks, sources
+
+REGISTRY = yaml.safe_load(figures.REGISTRY.read_text(encoding="utf-8"))
+
+
+def _broken(mutate) -> figures.RegistryError:
+    data = copy.deepcopy(REGISTRY)
+    mutate(data)
+    with pytest.raises(figures.RegistryError) as info:
+        figures.parse(data, figures.REGISTRY)
+    return info.value
+
+
+def test_the_registry_declares_the_figures_the_site_needs():
+    names = {f.name for f in figures.load()}
+    for opt in ("sgd", "momentum", "nag", "adagrad", "adadelta", "rmsprop", "adam"):
+        for surface in ("quadratic", "rosenbrock"):
+            assert f"path-{opt}-{surface}" in names
+    for surface in ("quadratic", "rosenbrock", "beale", "saddle"):
+        assert {f"race-{surface}", f"race-{surface}-loss"} <= names
+
+
+@pytest.mark.parametrize(("mutate", "figure", "field"), [
+    (lambda d: d["figures"][1]["each"].update(surface=["moon"]), "race-moon", "surface"),
+    (lambda d: d["figures"][1].pop("each"), "race-{surface}", "name"),
+    (lambda d: d["figures"][0]["each"].update(optimizer=["Adamm"]), "path-adamm-quadratic",
+     "optimizers"),
+    (lambda d: d["figures"][1]["caption"].pop("en"), "race-{surface}", "caption"),
+    (lambda d: d["figures"][1]["alt"].update(ko="{storyy}"), "race-quadratic", "alt.ko"),
+    (lambda d: d["figures"][1].update(steps=-3), "race-{surface}", "steps"),
+    (lambda d: d["figures"][1].update(kind="movie"), "race-{surface}", "kind"),
+    (lambda d: d["figures"].append(d["figures"][1]), "race-quadratic", "name"),
+])
+def test_a_bad_registry_entry_names_the_file_the_figure_and_the_field(mutate, figure, field):
+    message = str(_broken(mutate))
+    assert str(figures.REGISTRY) in message
+    assert f"figure {figure!r}" in message
+    assert f"field {field!r}" in message
+
+
+def test_editing_one_optimizer_changes_exactly_the_keys_of_the_figures_that_show_it(
+        monkeypatch):
+    jobs = assets.jobs(figures.load())
+    before = {job: assets.key(job) for job in jobs}
+    real = sources.module_source
+
+    def edited(name: str) -> bytes:
+        text = real(name)
+        return text + b"\n# an edit\n" if name == "optim_ref.optimizers.adagrad" else text
+
+    monkeypatch.setattr(sources, "module_source", edited)
+    sources._imports.cache_clear()
+    after = {job: assets.key(job) for job in jobs}
+    changed = {job.figure.name for job in jobs if before[job] != after[job]}
+    shows_adagrad = {job.figure.name for job in jobs if "Adagrad" in job.figure.optimizers}
+    assert changed == shows_adagrad
+    assert "path-adagrad-quadratic" in changed and "path-adam-quadratic" not in changed
+
+
+def test_captions_do_not_enter_the_key(monkeypatch):
+    fig = figures.load()[0]
+    job = assets.Job(fig, None)
+    reworded = assets.Job(figures.Figure(**{**fig.__dict__, "caption": {"ko": "a", "en": "b"}}),
+                          None)
+    assert assets.key(job) == assets.key(reworded)
+
+
+def test_cache_renders_once_and_then_serves(tmp_path):
+    calls = []
+
+    def render(folder):
+        calls.append(folder)
+        (folder / "a.txt").write_text("hello")
+
+    files, rendered = cache.store("k", "key1", render, root=tmp_path)
+    assert rendered and files["a.txt"].read_text() == "hello"
+    files, rendered = cache.store("k", "key1", render, root=tmp_path)
+    assert not rendered and len(calls) == 1
+
+
+def test_a_damaged_cache_entry_is_detected_and_rendered_again(tmp_path):
+    def render(folder):
+        (folder / "a.png").write_bytes(b"\x89PNG good")
+
+    files, _ = cache.store("k", "key1", render, root=tmp_path)
+    files["a.png"].write_bytes(b"\x89PNG tru")  # truncated on disk
+    assert cache.valid_files("k", "key1", root=tmp_path) is None
+    files, rendered = cache.store("k", "key1", render, root=tmp_path)
+    assert rendered and files["a.png"].read_bytes() == b"\x89PNG good"
+
+
+def test_an_interrupted_render_leaves_nothing_behind(tmp_path):
+    def render(folder):
+        (folder / "half.gif").write_bytes(b"GIF89a")
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        cache.store("k", "key1", render, root=tmp_path)
+    assert cache.valid_files("k", "key1", root=tmp_path) is None
+    assert list((tmp_path / "k").iterdir()) == []
+
+
+def test_a_manifest_without_its_file_is_not_an_entry(tmp_path):
+    folder = tmp_path / "k" / "key1"
+    folder.mkdir(parents=True)
+    (folder / cache.MANIFEST).write_text(json.dumps({"files": {"a.png": "0" * 64}}))
+    assert cache.valid_files("k", "key1", root=tmp_path) is None
+
+
+def _placed(name="race-quadratic", animated=True):
+    fig = figures.by_name(figures.load())[name]
+    return figure_markup.Placed(
+        fig, f"figures/{name}.png", f"figures/{name}.gif" if animated else None,
+        caption="A caption", alt='Alt with "quotes"', size=(600, 450))
+
+
+def test_figure_markup_is_relative_accessible_and_has_a_reduced_motion_twin():
+    out = figure_markup.render_figure(_placed(), "en/optimizers/adam/", "en")
+    assert 'src="../../../figures/race-quadratic.gif"' in out
+    assert ('<source media="(prefers-reduced-motion: reduce)" '
+            'srcset="../../../figures/race-quadratic.png">') in out
+    assert 'alt="Alt with &quot;quotes&quot;"' in out and 'loading="lazy"' in out
+    assert 'data-pause-label="Pause animation"' in out
+    assert "<figcaption>A caption</figcaption>" in out
+
+
+def test_a_page_naming_an_unknown_figure_fails_with_the_page_and_the_name():
+    with pytest.raises(figure_markup.FigureMarkupError) as info:
+        figure_markup.expand("x\n[[figure no-such]]\n", lambda n: None, "", "ko", "docs/x.md")
+    assert "docs/x.md" in str(info.value) and "no-such" in str(info.value)
+
+
+def test_the_raw_notebook_guard_recognises_raw_json():
+    raw = json.dumps({"cells": [], "nbformat": 4, "nbformat_minor": 5, "metadata": {}})
+    assert notebooks.is_raw_notebook_json(raw)
+    assert not notebooks.is_raw_notebook_json("<!doctype html><html><body>ok</body></html>")

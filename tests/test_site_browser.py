@@ -1,0 +1,111 @@
+"""The site in a real browser (Debian's Chromium driven by Playwright), served under a
+sub-path on 127.0.0.1: figures and math render, nothing leaves the machine, reduced
+motion gets the static frames, play/pause works from the keyboard."""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+import pytest
+from playwright.sync_api import sync_playwright
+from site_support import CHROMIUM_ARGS, require_chromium
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def browser():
+    path = require_chromium()
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+def open_page(browser, url: str, **context_options):
+    context = browser.new_context(**context_options)
+    page = context.new_page()
+    requests, failures, errors = [], [], []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("requestfailed", lambda r: failures.append(r.url))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(url, wait_until="networkidle")
+    return context, page, requests, failures, errors
+
+
+@pytest.mark.parametrize(("lang", "heading"), [("", "갱신 규칙"), ("en/", "Update rule")])
+def test_optimizer_page_renders_figures_and_math_and_stays_on_this_machine(
+        served_site, browser, lang, heading):
+    url = f"{served_site.base_url}{lang}optimizers/adam/"
+    context, page, requests, failures, errors = open_page(browser, url)
+    try:
+        assert page.get_by_role("heading", name=heading).count() == 1
+        for img in page.locator("figure.optim-figure img").all():
+            img.scroll_into_view_if_needed()
+            page.wait_for_function("(el) => el.complete && el.naturalWidth > 0",
+                                   arg=img.element_handle())
+            assert img.get_attribute("alt")
+        assert page.locator("figure.optim-figure").count() == 2
+        # KaTeX typeset every formula: no raw TeX left in the display blocks
+        page.wait_for_selector(".arithmatex .katex")
+        assert page.locator(".arithmatex .katex").count() >= 4
+        assert "\\beta_1" not in page.locator("article").inner_text()
+        hosts = {urlparse(u).hostname for u in requests if not u.startswith("data:")}
+        assert hosts == {"127.0.0.1"}, hosts
+        assert not failures, failures
+        assert not errors, errors
+    finally:
+        context.close()
+
+
+def test_reduced_motion_shows_the_static_twin(served_site, browser):
+    url = f"{served_site.base_url}optimizers/adam/"
+    context, page, *_ = open_page(browser, url, reduced_motion="reduce")
+    try:
+        img = page.locator("figure.optim-animation img").first
+        img.scroll_into_view_if_needed()
+        page.wait_for_function("(el) => el.complete && el.naturalWidth > 0",
+                               arg=img.element_handle())
+        assert img.evaluate("el => el.currentSrc").endswith(".png")
+        assert page.locator(".optim-toggle").count() == 0
+    finally:
+        context.close()
+
+
+def test_animation_plays_by_default_and_pauses_from_the_keyboard(served_site, browser):
+    url = f"{served_site.base_url}en/optimizers/adam/"
+    context, page, *_ = open_page(browser, url)
+    try:
+        figure = page.locator("figure.optim-animation").first
+        img = figure.locator("img")
+        img.scroll_into_view_if_needed()
+        page.wait_for_function("(el) => el.complete && el.naturalWidth > 0",
+                               arg=img.element_handle())
+        assert img.evaluate("el => el.currentSrc").endswith(".gif")
+        button = figure.locator(".optim-toggle")
+        assert button.get_attribute("aria-label") == "Pause animation"
+        button.focus()
+        page.keyboard.press("Enter")
+        assert button.get_attribute("aria-pressed") == "true"
+        assert button.get_attribute("aria-label") == "Play animation"
+        assert figure.locator("canvas.optim-still").count() == 1
+        assert not img.is_visible()
+        page.keyboard.press("Enter")
+        assert button.get_attribute("aria-pressed") == "false"
+        assert img.is_visible()
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("lang", ["", "en/"])
+def test_notebook_page_renders_in_the_browser_with_its_math(served_site, browser, lang):
+    url = f"{served_site.base_url}{lang}lab/"
+    context, page, requests, failures, errors = open_page(browser, url)
+    try:
+        assert page.locator(".jupyter-wrapper").count() == 1
+        page.wait_for_selector(".jupyter-wrapper .katex")
+        hosts = {urlparse(u).hostname for u in requests if not u.startswith("data:")}
+        assert hosts == {"127.0.0.1"}, hosts
+        assert not failures, failures
+    finally:
+        context.close()
