@@ -258,12 +258,27 @@ def test_array_hyperparameters_sweep_equals_separate_runs(cls, hypers):
 def test_lr_that_does_not_broadcast_is_refused(cls):
     opt = cls(lr=np.full((3, 1), 1e-3))
     params = np.zeros((4, 2))
-    with pytest.raises(ValueError, match=r"^lr of shape \(3, 1\) does not broadcast to params"):
+    with pytest.raises(ValueError, match=r"^lr of shape \(3, 1\) does not broadcast against "
+                                         r"params of shape \(4, 2\)"):
         opt.step(params, params, opt.init(params))
 
 
-def test_hyperparameter_may_not_enlarge_params():
-    """lr of shape (4, 1) against a single point (2,) would silently make 4 runs: refused."""
-    opt = Adam(lr=LRS)
-    with pytest.raises(ValueError, match=r"lr of shape \(4, 1\) does not broadcast"):
-        opt.step(np.zeros(2), np.ones(2), opt.init(np.zeros(2)))
+@pytest.mark.parametrize(("cls", "hypers"), SWEEPS,
+                         ids=[f"{c.__name__}-{'-'.join(h)}" for c, h in SWEEPS])
+@pytest.mark.parametrize("start_shape", [(2,), (1, 2)])
+def test_one_shared_start_widens_to_the_sweep(cls, hypers, start_shape):
+    """lr of shape (4, 1) and one start: the first step widens params and state to (4, 2)."""
+    a = np.array([[3.0, 1.0], [1.0, 2.0]])
+    start = np.array([0.7, -1.3]).reshape(start_shape)
+    opt = cls(**hypers)
+    x, state = start, opt.init(start)
+    frozen = start.copy()
+    for _ in range(30):
+        x, state = opt.step(x, x @ a - np.array([1.0, -1.0]), state)
+    np.testing.assert_array_equal(start, frozen)
+    assert x.shape == (4, 2)
+    x_rows, rows_state = np.repeat(np.array([[0.7, -1.3]]), 4, axis=0), None
+    rows_state = opt.init(x_rows)
+    for _ in range(30):
+        x_rows, rows_state = opt.step(x_rows, x_rows @ a - np.array([1.0, -1.0]), rows_state)
+    np.testing.assert_array_equal(x, x_rows)

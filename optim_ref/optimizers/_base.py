@@ -94,25 +94,33 @@ class Optimizer:
                 f"grads shape {grads.shape} does not match params shape {params.shape}"
             )
         check_finite_grad(grads, int(state.step) + 1)
-        self._check_broadcast(params.shape)
+        shape = self._broadcast_shape(params.shape)
+        if shape != params.shape:
+            # a hyperparameter batch over one shared start (lr of shape (n, 1), params of
+            # shape (2,) or (1, 2)): widen params, grads and their state to the batch. These
+            # are read-only views; the update writes only into the new arrays it returns.
+            fields = {k: np.broadcast_to(v, shape) for k, v in state._asdict().items()
+                      if isinstance(v, np.ndarray) and v.shape == params.shape}
+            params, grads = np.broadcast_to(params, shape), np.broadcast_to(grads, shape)
+            state = state._replace(**fields)
         return self._update(params, grads, state)
 
-    def _check_broadcast(self, shape: tuple[int, ...]) -> None:
-        """Array hyperparameters must broadcast *to* the shape of params, never enlarge it."""
+    def _broadcast_shape(self, shape: tuple[int, ...]) -> tuple[int, ...]:
+        """The shape of params broadcast against every array hyperparameter."""
         for name, value in self.hyperparameters().items():
             for item in value if isinstance(value, tuple) else (value,):
                 hyper_shape = np.shape(item)
                 if not hyper_shape:
                     continue
                 try:
-                    fits = np.broadcast_shapes(hyper_shape, shape) == shape
+                    shape = np.broadcast_shapes(hyper_shape, shape)
                 except ValueError:
-                    fits = False
-                if not fits:
                     raise ValueError(
-                        f"{name} of shape {hyper_shape} does not broadcast to params of shape "
-                        f"{shape}; give it a shape like (batch, 1) for params (batch, n)"
-                    )
+                        f"{name} of shape {hyper_shape} does not broadcast against params of "
+                        f"shape {shape}; for a sweep give it a shape like (batch, 1) with "
+                        "params of shape (batch, n) or (n,)"
+                    ) from None
+        return shape
 
     def __repr__(self) -> str:
         fields = ", ".join(f"{k}={v!r}" for k, v in self.hyperparameters().items())

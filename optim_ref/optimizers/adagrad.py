@@ -54,8 +54,8 @@ class Adagrad(Optimizer):
 
     def init(self, params) -> AdagradState:
         params = as_float_array(params, "params")
-        start = np.broadcast_to(self.initial_accumulator_value, params.shape)
-        return AdagradState(step=0, sum=np.array(start, dtype=params.dtype))
+        start = np.zeros_like(params) + self.initial_accumulator_value
+        return AdagradState(step=0, sum=start.astype(params.dtype, copy=False))
 
     def _update(self, params: Array, grads: Array, state: AdagradState):
         lr, eps, lam = self.lr, self.eps, self.weight_decay
