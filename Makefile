@@ -9,7 +9,7 @@ NODE_STAMP := node_modules/.installed
 .PHONY: serve build test bench bench-site lint lock chromium clean
 
 serve: $(SITE_STAMP) $(NODE_STAMP)
-	$(BIN)/mkdocs serve --livereload -a 127.0.0.1:8000
+	SITE_URL=http://127.0.0.1:8000/ $(BIN)/mkdocs serve --livereload -a 127.0.0.1:8000
 
 build: $(SITE_STAMP) $(NODE_STAMP)
 	$(BIN)/mkdocs build --strict
@@ -40,9 +40,10 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# Debian's Chromium for the browser tests (Playwright cannot download its own here).
+# Debian's Chromium for the browser tests (Playwright cannot download its own here);
+# CHROMIUM_PATH names another build (GitHub's runners ship Chrome, apt's chromium is a snap stub).
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@[ -n "$$CHROMIUM_PATH" ] && [ -x "$$CHROMIUM_PATH" ] || command -v chromium >/dev/null 2>&1 || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 

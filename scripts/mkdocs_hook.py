@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import re
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -45,6 +46,8 @@ EXTERNAL_IMPORT = re.compile(
 MATHJAX_CONFIG = re.compile(
     r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S | re.I
 )
+
+HEAD_ALTERNATE = re.compile(r'<link rel="alternate" href="[^"]*" hreflang="([a-z-]+)">')
 
 _state: dict = {"figures": None, "files": {}, "placed": {}, "executed": {}}
 
@@ -148,6 +151,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
 
 
 def on_post_page(output: str, page, config) -> str:
+    output = _alternates_at_language_roots(output, page, config)
     if page.file.src_uri.endswith(".ipynb"):
         output = MATHJAX_CONFIG.sub("", output)
         output = EXTERNAL_SCRIPT.sub("", output)
@@ -155,3 +159,40 @@ def on_post_page(output: str, page, config) -> str:
         if notebooks.is_raw_notebook_json(output):
             raise PluginError(f"{page.file.src_uri}: the notebook page came out as raw JSON")
     return output
+
+
+def _language_root(lang: str, config) -> str:
+    plugin = config.plugins.get("i18n")
+    default = getattr(plugin, "default_language", lang)
+    return "" if lang == default else f"{lang}/"
+
+
+def _alternates_at_language_roots(output: str, page, config) -> str:
+    """Point the head's ``<link rel=alternate hreflang>`` at each language's home.
+
+    Material's script fetches ``sitemap.xml`` next to every such link; pointing at the page
+    itself (``./``) makes it ask for ``optimizers/adam/sitemap.xml``, a 404 on every page.
+    The language switcher in the header keeps its links to the same page.
+    """
+
+    def root(match: re.Match) -> str:
+        target = _language_root(match.group(1), config)
+        href = figure_markup.relative(target.rstrip("/") or ".", page.url) + "/"
+        return f'<link rel="alternate" href="{href}" hreflang="{match.group(1)}">'
+
+    return HEAD_ALTERNATE.sub(root, output)
+
+
+@event_priority(-200)  # after mkdocs-static-i18n has built every language
+def on_post_build(config) -> None:
+    """Each language's home gets the sitemap Material's script asks for there."""
+    plugin = config.plugins.get("i18n")
+    site = Path(config.site_dir)
+    if plugin is None or not (site / "sitemap.xml").is_file():
+        return
+    for lang in plugin.build_languages:
+        folder = site / _language_root(lang, config)
+        for name in ("sitemap.xml", "sitemap.xml.gz"):
+            if (site / name).is_file() and folder != site:
+                folder.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(site / name, folder / name)

@@ -3,6 +3,11 @@
 // Readers who ask for reduced motion get the static final frame from <picture> and no button.
 (function () {
   "use strict";
+  var PAUSE_ICON = '<svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">' +
+    '<rect x="6" y="5" width="4" height="14" fill="currentColor"/>' +
+    '<rect x="14" y="5" width="4" height="14" fill="currentColor"/></svg>';
+  var PLAY_ICON = '<svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">' +
+    '<path d="M7 5l12 7-12 7z" fill="currentColor"/></svg>';
   var reduce = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)");
 
   function setup(figure) {
@@ -19,7 +24,8 @@
       button.setAttribute("aria-label", label);
       button.setAttribute("aria-pressed", paused ? "true" : "false");
       button.title = label;
-      button.textContent = paused ? "\u25B6" : "\u23F8";
+      // inline SVG icons: a font may lack the media-control characters
+      button.innerHTML = paused ? PLAY_ICON : PAUSE_ICON;
       figure.classList.toggle("is-paused", paused);
     }
     button.addEventListener("click", function () {
