@@ -14,6 +14,7 @@ cache is what makes the second pass cheap.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import shutil
@@ -29,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from scripts import assets, figure_markup, notebooks, races, wheel  # noqa: E402
+from scripts import assets, cache, figure_markup, notebooks, races, wheel  # noqa: E402
 from scripts.figures import Figure, RegistryError, load  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.optim_ref")
@@ -152,13 +153,28 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
 
 def on_post_page(output: str, page, config) -> str:
     output = _alternates_at_language_roots(output, page, config)
+    output = _search_base_at_language_root(output, page, config)
     if page.file.src_uri.endswith(".ipynb"):
+        output = _with_download_link(output, page, config)
         output = MATHJAX_CONFIG.sub("", output)
         output = EXTERNAL_SCRIPT.sub("", output)
         output = EXTERNAL_IMPORT.sub("", output)
         if notebooks.is_raw_notebook_json(output):
             raise PluginError(f"{page.file.src_uri}: the notebook page came out as raw JSON")
     return output
+
+
+DOWNLOAD = {"ko": "이 노트북 내려받기", "en": "Download this notebook"}
+
+
+def _with_download_link(output: str, page, config) -> str:
+    """A visible link to the executed .ipynb that mkdocs-jupyter copies next to the page."""
+    name = Path(page.file.abs_src_path).name
+    label = DOWNLOAD.get(_lang(config), DOWNLOAD["en"])
+    link = (f'<p class="optim-download"><a href="{name}" download>'
+            f"{label} ({name})</a></p>")
+    wrapper = '<div class="jupyter-wrapper">'
+    return output.replace(wrapper, link + wrapper, 1)
 
 
 def _language_root(lang: str, config) -> str:
@@ -183,12 +199,55 @@ def _alternates_at_language_roots(output: str, page, config) -> str:
     return HEAD_ALTERNATE.sub(root, output)
 
 
+CONFIG_BASE = re.compile(r'(<script id="__config" type="application/json">\{"annotate": [^,]*, '
+                         r'"base": ")([^"]*)(")')
+
+
+def _search_base_at_language_root(output: str, page, config) -> str:
+    """On an English page, Material's scripts take ``en/`` as the site's base.
+
+    Material loads ``search/search_index.json`` from its base; with the base at the
+    language's home, an English page searches ``en/search/search_index.json``, which
+    ``on_post_build`` fills with the English pages only (and the root index keeps Korean).
+    """
+    root = _language_root(_lang(config), config)
+    if not root:
+        return output
+    base = figure_markup.relative(root.rstrip("/"), page.url)
+    return CONFIG_BASE.sub(lambda m: m.group(1) + base + m.group(3), output, count=1)
+
+
+def _split_search_index(site: Path, config) -> None:
+    """One search index per language: each language's pages, at its own home."""
+    plugin = config.plugins.get("i18n")
+    index_path = site / "search" / "search_index.json"
+    if not index_path.is_file():
+        return
+    index = json.loads(index_path.read_text(encoding="utf-8"))
+    for lang in plugin.build_languages:
+        root = _language_root(lang, config)
+        others = [_language_root(x, config) for x in plugin.build_languages if x != lang]
+        if root:
+            docs = [{**d, "location": d["location"][len(root):]} for d in index["docs"]
+                    if d["location"].startswith(root)]
+        else:
+            docs = [d for d in index["docs"]
+                    if not any(o and d["location"].startswith(o) for o in others)]
+        own = {**index, "config": {**index["config"], "lang": [lang]}, "docs": docs}
+        target = site / root / "search" / "search_index.json"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        cache.atomic_write_bytes(target, json.dumps(own, ensure_ascii=False).encode("utf-8"))
+
+
 @event_priority(-200)  # after mkdocs-static-i18n has built every language
 def on_post_build(config) -> None:
-    """Each language's home gets the sitemap Material's script asks for there."""
+    """Each language's home gets its own search index and the sitemap Material asks for."""
     plugin = config.plugins.get("i18n")
     site = Path(config.site_dir)
-    if plugin is None or not (site / "sitemap.xml").is_file():
+    if plugin is None or getattr(plugin, "building", False):
+        return  # a nested per-language build: the combined index is not complete yet
+    _split_search_index(site, config)
+    if not (site / "sitemap.xml").is_file():
         return
     for lang in plugin.build_languages:
         folder = site / _language_root(lang, config)

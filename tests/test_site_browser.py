@@ -7,6 +7,7 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 from site_support import CHROMIUM_ARGS, require_chromium
 
@@ -106,6 +107,36 @@ def test_notebook_page_renders_in_the_browser_with_its_math(served_site, browser
         page.wait_for_selector(".jupyter-wrapper .katex")
         hosts = {urlparse(u).hostname for u in requests if not u.startswith("data:")}
         assert hosts == {"127.0.0.1"}, hosts
+        assert not failures, failures
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(("lang", "query", "expect"), [
+    ("", "Adam", "Adam은"), ("en/", "bias", "Bias correction")])
+def test_search_finds_pages_in_the_page_language_only(served_site, browser, lang, query, expect):
+    url = f"{served_site.base_url}{lang}optimizers/adam/"
+    context, page, requests, failures, errors = open_page(browser, url)
+    try:
+        page.locator("label.md-search__icon, .md-search__input").first.click()
+        box = page.locator("input.md-search__input")
+        for _ in range(5):  # the worker indexes in the background; type again until ready
+            box.fill("")
+            box.press_sequentially(query, delay=30)
+            try:
+                page.wait_for_selector(".md-search-result__item", timeout=3000)
+                break
+            except PlaywrightTimeout:
+                continue
+        results = page.locator(".md-search-result__item a")
+        hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
+        assert hrefs, "no search results"
+        for href in hrefs:
+            path = urlparse(href).path
+            assert path.startswith(urlparse(served_site.base_url).path + lang), href
+            if not lang:
+                assert "/en/" not in path, href
+        assert expect.lower() in page.locator(".md-search-result").inner_text().lower()
         assert not failures, failures
     finally:
         context.close()

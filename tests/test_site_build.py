@@ -120,7 +120,9 @@ def test_notebook_page_is_rendered_executed_and_true_to_optim_ref(built_site, la
         assert shown, f"{lang}lab: no printed final loss for {name}"
         assert float(shown.group(1)) == pytest.approx(value, abs=5e-7)
     # the executed copy is offered for download, and the wheel it installs is published
-    notebook = next((built_site.site / lang / "lab").glob("*.ipynb"))
+    link = re.search(r'<a href="([^"/]+\.ipynb)" download>', doc)
+    assert link, "the notebook page offers its .ipynb for download"
+    notebook = built_site.site / lang / "lab" / link.group(1)
     cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
     assert any(c.get("outputs") for c in cells if c["cell_type"] == "code"), "not executed"
     wheel = re.search(r'href="([^"]*optim_ref-[^"]*\.whl)"', doc)
