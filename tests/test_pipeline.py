@@ -145,3 +145,21 @@ def test_the_raw_notebook_guard_recognises_raw_json():
     raw = json.dumps({"cells": [], "nbformat": 4, "nbformat_minor": 5, "metadata": {}})
     assert notebooks.is_raw_notebook_json(raw)
     assert not notebooks.is_raw_notebook_json("<!doctype html><html><body>ok</body></html>")
+
+
+def test_a_korean_figure_renders_every_glyph(tmp_path, caplog):
+    """The saddle race's loss plot has Korean axis words and negative ticks (minus signs)."""
+    import logging
+    import warnings
+
+    from scripts import render
+
+    fig = figures.by_name(figures.load())["race-saddle-loss"]
+    with warnings.catch_warnings(record=True) as caught, caplog.at_level(logging.WARNING):
+        warnings.simplefilter("always")
+        render.render(fig, "ko", tmp_path)
+    messages = [str(w.message) for w in caught] + [r.getMessage() for r in caplog.records]
+    assert not [m for m in messages if "glyph" in m.lower()], messages
+    assert (tmp_path / "race-saddle-loss.png").stat().st_size > 10_000
+    meta = json.loads((tmp_path / "meta.json").read_text(encoding="utf-8"))
+    assert set(meta["story"]) == {"ko", "en"} and "GD" in meta["story"]["ko"]
