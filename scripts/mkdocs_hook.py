@@ -151,6 +151,12 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         raise PluginError(str(exc)) from None
 
 
+def on_page_content(html: str, page, config, files) -> str:
+    if page.file.src_uri.endswith(".ipynb"):
+        return notebooks.anchor_headings(html, page.toc)
+    return html
+
+
 def on_post_page(output: str, page, config) -> str:
     output = _alternates_at_language_roots(output, page, config)
     output = _search_base_at_language_root(output, page, config)

@@ -18,12 +18,15 @@ Two things here, both used by the MkDocs hook:
 
 from __future__ import annotations
 
+import html as html_lib
 import importlib.metadata
 import json
 import os
+import re
 from pathlib import Path
 
 from mkdocs.structure.files import File, Files
+from pymdownx import slugs
 
 from scripts import cache, sources
 
@@ -137,3 +140,46 @@ def is_raw_notebook_json(html: str) -> bool:
         except ValueError:
             return '"nbformat"' in html
     return '"nbformat":' in html and '"cells":' in html
+
+
+
+NOTEBOOK_HEADING = re.compile(
+    r'<h([1-6]) id="([^"]*)">(.*?)<a class="anchor-link" href="#[^"]*">(.*?)</a></h\1>', re.S)
+SLUGIFY = slugs.slugify(case="lower")  # the site's own (mkdocs.yml, toc.slugify)
+
+
+def anchor_headings(html: str, toc) -> str:
+    """Give a notebook's headings the same readable ids as its table of contents.
+
+    nbconvert slugifies headings to ASCII, so a Korean heading gets ``id=""``, while
+    mkdocs-jupyter's table of contents links ``#_1``, ``#_2``: every link to a section of
+    the Korean notebook was broken. Both now use the site's Unicode slugify (Hangul kept),
+    made unique in page order; table-of-contents entries are matched by their titles.
+    """
+    found: list[tuple[str, str]] = []  # (plain text, id) in document order
+
+    def one(match: re.Match) -> str:
+        level, text, mark = match.group(1), match.group(3), match.group(4)
+        plain = html_lib.unescape(re.sub(r"<[^>]+>", "", text)).strip()
+        slug = base = SLUGIFY(plain, "-") or "section"
+        n = 1
+        while slug in {s for _, s in found}:
+            slug, n = f"{base}_{n}", n + 1
+        found.append((plain, slug))
+        return (f'<h{level} id="{slug}">{text}<a class="anchor-link" href="#{slug}">{mark}'
+                f"</a></h{level}>")
+
+    out = NOTEBOOK_HEADING.sub(one, html)
+    unused = list(found)
+
+    def relabel(entries) -> None:
+        for entry in entries:
+            title = html_lib.unescape(re.sub(r"<[^>]+>", "", entry.title)).strip()
+            match = next((f for f in unused if f[0] == title), None)
+            if match is not None:
+                unused.remove(match)
+                entry.id = match[1]
+            relabel(entry.children)
+
+    relabel(toc)
+    return out
