@@ -25,6 +25,8 @@ COMMON_MODULES = (
     "optim_ref.trajectory", "optim_ref.tuning", "optim_ref.functions",
     "optim_ref.viz.animate", "optim_ref.viz.paths", "scripts.races", "scripts.render",
 )
+#: the fits (scripts/render_fits.py and what it imports: data, losses, network, drawing)
+KIND_MODULES = {"line-fit": ("scripts.render_fits",), "width-fit": ("scripts.render_fits",)}
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,8 @@ def optimizer_modules(fig: Figure) -> list[str]:
 
 def key(job: Job) -> str:
     """Hash of what determines the files: parameters, code, library versions, font."""
-    code = sources.digest_modules(optimizer_modules(job.figure) + list(COMMON_MODULES))
+    code = sources.digest_modules(optimizer_modules(job.figure) + list(COMMON_MODULES)
+                                  + list(KIND_MODULES.get(job.figure.kind, ())))
     return cache.digest("figure-v1", job.figure.params(), job.lang, code, _environment())
 
 
@@ -63,10 +66,11 @@ def jobs(figures: list[Figure]) -> list[Job]:
 
 
 def _render(job: Job, force: bool) -> tuple[str, dict[str, str], bool]:
-    from scripts import render
+    from scripts import render, render_fits
 
+    draw = render_fits.render if job.figure.kind in KIND_MODULES else render.render
     files, rendered = cache.store(
-        KIND, key(job), lambda d: render.render(job.figure, job.lang, d), force=force
+        KIND, key(job), lambda d: draw(job.figure, job.lang, d), force=force
     )
     return job.label, {n: str(p) for n, p in files.items()}, rendered
 

@@ -22,7 +22,11 @@ from optim_ref import functions
 
 REGISTRY = Path(__file__).with_name("figures.yml")
 LANGS = ("ko", "en")
-KINDS = ("trajectory", "loss")
+KINDS = ("trajectory", "loss", "line-fit", "width-fit")
+#: kinds that fit a model to data rather than race over a surface (scripts/fits.py)
+FIT_KINDS = ("line-fit", "width-fit")
+#: the losses a line-fit figure may compare
+FIT_LOSSES = ("mse", "mae", "huber")
 PLACEHOLDERS = {"optimizer", "surface", "steps", "rule", "lrs", "story", "surface_name"}
 NAME_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 OPTIMIZERS = tuple(optim_ref.LECTURE + optim_ref.AFTER_ADAM)
@@ -46,6 +50,10 @@ ENTRY_SCHEMA = {
         "frames": {"type": "integer", "minimum": 2, "maximum": 400},
         "lr": {"anyOf": [{"const": "rule"}, {"type": "number", "exclusiveMinimum": 0}]},
         "start": {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2},
+        "losses": {"type": "array", "minItems": 1, "uniqueItems": True,
+                   "items": {"enum": list(FIT_LOSSES)}},
+        "widths": {"type": "array", "minItems": 1, "maxItems": 6,
+                   "items": {"type": "integer", "minimum": 1, "maximum": 500}},
         "each": {
             "type": "object",
             "additionalProperties": {"type": "array", "minItems": 1, "items": {"type": "string"}},
@@ -75,19 +83,24 @@ class Figure:
     caption: dict[str, str] = field(compare=False)
     alt: dict[str, str] = field(compare=False)
     surface_name: dict[str, str] = field(compare=False)
+    losses: tuple[str, ...] = ()  # line-fit: one fitted line per loss
+    widths: tuple[int, ...] = ()  # width-fit: one network per hidden width
 
     @property
     def localized(self) -> bool:
         """Figures with words (axis labels) are drawn once per language."""
-        return self.kind == "loss"
+        return self.kind == "loss" or self.kind in FIT_KINDS
 
     def params(self) -> dict[str, Any]:
         """What determines the pixels (captions do not: editing one re-renders nothing)."""
-        return {
+        params = {
             "kind": self.kind, "surface": self.surface, "optimizers": list(self.optimizers),
             "steps": self.steps, "frames": self.frames, "lr": self.lr,
             "start": None if self.start is None else list(self.start),
         }
+        if self.kind in FIT_KINDS:
+            params.update(losses=list(self.losses), widths=list(self.widths))
+        return params
 
 
 def _fail(path: Path, figure: str, fld: str, message: str) -> RegistryError:
@@ -161,10 +174,13 @@ def parse(data: Any, path: Path = REGISTRY) -> list[Figure]:
                 raise _fail(path, name, "name", "declared twice")
             seen.add(name)
             surface = item.get("surface")
-            if surface not in functions.NAMES:
+            if item["kind"] in FIT_KINDS:
+                _check_fit(path, name, item)
+            elif surface not in functions.NAMES:
                 raise _fail(path, name, "surface",
                             f"unknown surface {surface!r}; known: {list(functions.NAMES)}")
-            shown = names.get(surface)
+            shown = names.get(surface) if item["kind"] not in FIT_KINDS else {
+                lang: "-" for lang in LANGS}  # a fit shows data, not a surface
             if not isinstance(shown, dict) or any(
                     not isinstance(shown.get(lang), str) or not shown[lang] for lang in LANGS):
                 raise _fail(path, name, "surface",
@@ -177,14 +193,28 @@ def parse(data: Any, path: Path = REGISTRY) -> list[Figure]:
                 for lang in LANGS:
                     _check_text(path, name, f"{fld}.{lang}", item[fld][lang])
             figures.append(Figure(
-                name=name, kind=item["kind"], surface=surface,
+                name=name, kind=item["kind"], surface=surface or "",
                 optimizers=tuple(item["optimizers"]), steps=int(item.get("steps", 200)),
                 frames=int(item.get("frames", 100)), lr=item.get("lr", "rule"),
                 start=tuple(item["start"]) if item.get("start") else None,
                 caption=dict(item["caption"]), alt=dict(item["alt"]),
                 surface_name={lang: shown[lang] for lang in LANGS},
+                losses=tuple(item.get("losses", ())), widths=tuple(item.get("widths", ())),
             ))
     return figures
+
+
+def _check_fit(path: Path, name: str, item: dict[str, Any]) -> None:
+    """A fit needs what it fits with: its own list, a numeric lr, one optimizer, no surface."""
+    own = {"line-fit": "losses", "width-fit": "widths"}[item["kind"]]
+    if not item.get(own):
+        raise _fail(path, name, own, f"a {item['kind']} figure needs a list of {own}")
+    if item.get("lr", "rule") == "rule":
+        raise _fail(path, name, "lr", "the learning-rate rule is for surfaces; give a number")
+    if len(item["optimizers"]) != 1:
+        raise _fail(path, name, "optimizers", f"a {item['kind']} figure trains with one optimizer")
+    if item.get("surface") is not None:
+        raise _fail(path, name, "surface", f"a {item['kind']} figure has no surface")
 
 
 def load(path: Path = REGISTRY) -> list[Figure]:
