@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from scripts import assets, cache, figure_markup, notebooks, races, wheel  # noqa: E402
+from scripts import assets, cache, explorer, figure_markup, notebooks, races, wheel  # noqa: E402
 from scripts.figures import Figure, RegistryError, load  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.optim_ref")
@@ -94,6 +94,9 @@ def on_files(files: Files, config) -> Files:
         _add(files, config, f"assets/katex/{name}", KATEX_DIST / name)
     for font in sorted((KATEX_DIST / "fonts").glob("*.woff2")):
         _add(files, config, f"assets/katex/fonts/{font.name}", font)
+
+    for src_uri, path in explorer.site_files():  # the explorer page's grid and contours
+        _add(files, config, src_uri, path)
 
     built = wheel.wheel()
     _add(files, config, f"downloads/{built.name}", built)
