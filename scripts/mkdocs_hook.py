@@ -31,7 +31,12 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from scripts import assets, cache, explorer, figure_markup, notebooks, races, wheel  # noqa: E402
+from scripts.data_files import DataFileError  # noqa: E402
+from scripts.data_pages import expand_data_page, figure_site_path, timeline_figures  # noqa: E402
 from scripts.figures import Figure, RegistryError, load  # noqa: E402
+from scripts.glossary import load_glossary  # noqa: E402
+from scripts.term_tips import add_tooltips  # noqa: E402
+from scripts.timeline import load_timeline  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.optim_ref")
 
@@ -61,7 +66,8 @@ def _lang(config) -> str:
 def on_config(config):
     try:
         _state["figures"] = load()
-    except RegistryError as exc:
+        _state["timeline"], _state["glossary"] = load_timeline(), load_glossary()
+    except (RegistryError, DataFileError) as exc:
         raise PluginError(str(exc)) from None
     return config
 
@@ -94,6 +100,9 @@ def on_files(files: Files, config) -> Files:
         _add(files, config, f"assets/katex/{name}", KATEX_DIST / name)
     for font in sorted((KATEX_DIST / "fonts").glob("*.woff2")):
         _add(files, config, f"assets/katex/fonts/{font.name}", font)
+
+    for lang_of, path in timeline_figures(_state["timeline"]).items():
+        _add(files, config, figure_site_path(lang_of), path)
 
     for src_uri, path in explorer.site_files():  # the explorer page's grid and contours
         _add(files, config, src_uri, path)
@@ -148,16 +157,24 @@ def _placed(fig: Figure, paths: dict[str, Path], lang: str) -> figure_markup.Pla
 def on_page_markdown(markdown: str, page, config, files) -> str:
     lang = _lang(config)
     try:
-        return figure_markup.expand(markdown, _state["placed"].get, page.url, lang,
-                                    page.file.src_uri)
-    except figure_markup.FigureMarkupError as exc:
+        markdown = figure_markup.expand(markdown, _state["placed"].get, page.url, lang,
+                                        page.file.src_uri)
+        markdown, source = expand_data_page(markdown, lang, page.url, _state["timeline"],
+                                            _state["glossary"])
+        if source is not None and config.repo_url and config.edit_uri:  # edit the data file
+            page.edit_url = (config.repo_url.rstrip("/") + "/" + config.edit_uri.lstrip("/")
+                             + source.relative_to(Path(config.docs_dir)).as_posix())
+        return markdown
+    except (figure_markup.FigureMarkupError, DataFileError) as exc:
         raise PluginError(str(exc)) from None
 
 
 def on_page_content(html: str, page, config, files) -> str:
     if page.file.src_uri.endswith(".ipynb"):
         return notebooks.anchor_headings(html, page.toc)
-    return html
+    if page.file.src_uri.split(".")[0] == "glossary":
+        return html  # the glossary defines every term already
+    return add_tooltips(html, _state["glossary"], _lang(config))
 
 
 def on_post_page(output: str, page, config) -> str:
