@@ -92,8 +92,9 @@ def parse(records: list, path: Path = GLOSSARY) -> list[Term]:
     return terms
 
 
-def load_glossary(path: Path = GLOSSARY) -> list[Term]:
+def load_glossary(path: Path | None = None) -> list[Term]:
     """Every term of the glossary file, in file order; raises DataFileError if malformed."""
+    path = path or GLOSSARY
     return parse(read_records(path, "terms"), path)
 
 

@@ -224,8 +224,9 @@ def parse(records: list, path: Path = TIMELINE) -> list[Event]:
     return sorted(events, key=lambda e: (e.when, order[e.id]))
 
 
-def load_timeline(path: Path = TIMELINE) -> list[Event]:
+def load_timeline(path: Path | None = None) -> list[Event]:
     """Every event of the timeline file, oldest first; raises DataFileError if malformed."""
+    path = path or TIMELINE
     return parse(read_records(path, "events"), path)
 
 
