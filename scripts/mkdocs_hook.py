@@ -5,6 +5,8 @@
   generated files (nothing is written into docs/), execute notebooks through their cache
   and make the i18n plugin's notebooks render again (after its on_files, priority -100);
 * on_page_markdown: replace ``[[figure NAME]]`` with the figure in the page's language;
+  end every page that has a quiz file with its self-check quiz (scripts/quizzes.py), as
+  mkdocs-quiz markup, before the quiz plugin reads the page (so at priority 10);
 * on_post_page: drop the CDN MathJax that nbconvert's template adds (KaTeX, shipped with
   the site, renders notebook math too), and refuse a notebook page left as raw JSON.
 
@@ -35,6 +37,7 @@ from scripts.data_files import DataFileError  # noqa: E402
 from scripts.data_pages import expand_data_page, figure_site_path, timeline_figures  # noqa: E402
 from scripts.figures import Figure, RegistryError, load  # noqa: E402
 from scripts.glossary import load_glossary  # noqa: E402
+from scripts.quizzes import QuizError, append_quiz, page_id  # noqa: E402
 from scripts.term_tips import add_tooltips  # noqa: E402
 from scripts.timeline import load_timeline  # noqa: E402
 
@@ -154,6 +157,7 @@ def _placed(fig: Figure, paths: dict[str, Path], lang: str) -> figure_markup.Pla
     )
 
 
+@event_priority(10)  # before mkdocs-quiz (0) turns <quiz> blocks into placeholders
 def on_page_markdown(markdown: str, page, config, files) -> str:
     lang = _lang(config)
     try:
@@ -164,8 +168,8 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         if source is not None and config.repo_url and config.edit_uri:  # edit the data file
             page.edit_url = (config.repo_url.rstrip("/") + "/" + config.edit_uri.lstrip("/")
                              + source.relative_to(Path(config.docs_dir)).as_posix())
-        return markdown
-    except (figure_markup.FigureMarkupError, DataFileError) as exc:
+        return append_quiz(markdown, page_id(page.file.src_uri), lang)
+    except (figure_markup.FigureMarkupError, QuizError, DataFileError) as exc:
         raise PluginError(str(exc)) from None
 
 

@@ -1,0 +1,244 @@
+"""Numbers for the computed quiz questions, made by optim_ref at build time.
+
+A computer is a function of the question's given numbers that returns named values: the
+right answer and the classic mistakes a learner makes on the way to it. Every value runs
+through optim_ref's own optimizer: a mistake is the same ``step`` fed a wrong input (the
+gradient's sign flipped, the factor 2 of the derivative dropped), a wrong hyperparameter
+(the learning rate left out, alpha and 1 - alpha swapped, eps moved into the accumulator's
+start, which puts it inside the square root), or the optimizer's own state read at the
+wrong moment or combined without one of its pieces (no bias correction, the square
+forgotten). So a page's answer can never drift from the code the page shows.
+
+A quiz record names a computer, gives its numbers, and picks which values are its choices
+and which one is right; ``scripts/quizzes.py`` checks the names and rounds the numbers.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from optim_ref import NAG, SGD, Adadelta, Adagrad, Adam, AdamW, Momentum, RMSprop, losses
+from optim_ref.optimizers.momentum import MomentumState
+
+
+@dataclass(frozen=True)
+class Computer:
+    """A named maker of values: what it needs (``given``) and what it makes (``values``)."""
+
+    name: str
+    given: tuple[str, ...]
+    values: tuple[str, ...]
+    fn: Callable[..., dict[str, float]]
+
+    def __call__(self, **given: float) -> dict[str, float]:
+        out = self.fn(**given)
+        return {name: float(out[name]) for name in self.values}
+
+
+COMPUTERS: dict[str, Computer] = {}
+
+
+def computer(*values: str):
+    """Register ``fn`` under its name; its parameters are the numbers a record must give."""
+
+    def register(fn):
+        given = tuple(inspect.signature(fn).parameters)
+        COMPUTERS[fn.__name__] = Computer(fn.__name__, given, values, fn)
+        return fn
+
+    return register
+
+
+def _one(x: float) -> np.ndarray:
+    return np.array([float(x)])
+
+
+def _step(opt, w: float, g: float, state=None) -> tuple[float, object]:
+    state = opt.init(_one(w)) if state is None else state
+    new, state = opt.step(_one(w), _one(g), state)
+    return float(new[0]), state
+
+
+@computer("right", "sign_flipped", "half_gradient", "lr_forgotten", "gradient")
+def gd_step(w, c, lr):
+    """One step of gradient descent on f(w) = (w - c)^2, whose gradient is 2 (w - c)."""
+    g = 2 * (w - c)
+    return {
+        "right": _step(SGD(lr=lr), w, g)[0],
+        "sign_flipped": _step(SGD(lr=lr), w, -g)[0],
+        "half_gradient": _step(SGD(lr=lr), w, w - c)[0],  # the 2 of the derivative dropped
+        "lr_forgotten": _step(SGD(lr=1.0), w, g)[0],
+        "gradient": g,
+    }
+
+
+@computer("right", "sign_flipped", "momentum_ignored", "old_velocity", "lr_forgotten",
+          "velocity")
+def momentum_step(w, a, g, lr, beta):
+    """One heavy-ball step from w with velocity a and gradient g (the lecture's form)."""
+    state = MomentumState(step=1, velocity=_one(a))
+    right, after = _step(Momentum(lr=lr, momentum=beta), w, g, state)
+    return {
+        "velocity": float(after.velocity[0]),
+        "right": right,
+        "sign_flipped": _step(Momentum(lr=lr, momentum=beta), w, -g, state)[0],
+        "momentum_ignored": _step(Momentum(lr=lr, momentum=0.0), w, g, state)[0],
+        # w moved with the velocity held before this step's gradient was added
+        "old_velocity": w - lr * float(state.velocity[0]),
+        "lr_forgotten": _step(Momentum(lr=1.0, momentum=beta), w, g, state)[0],
+    }
+
+
+@computer("lecture_w", "lookahead", "sign_flipped_w", "sign_flipped_lookahead",
+          "lr_forgotten_w", "lr_forgotten_lookahead", "velocity")
+def nag_first_step(w0, lr, beta):
+    """NAG's first step on f(w) = w^2 from w0 with zero velocity.
+
+    optim_ref's NAG keeps its parameters at the look-ahead point theta; the lecture's w is
+    ``NAG.lecture_point``. Both start at w0.
+    """
+
+    def both(opt: NAG, sign: float) -> tuple[float, float, float]:
+        theta, state = _step(opt, w0, sign * 2 * w0)
+        return float(opt.lecture_point(_one(theta), state)[0]), theta, float(state.velocity[0])
+
+    w, theta, velocity = both(NAG(lr=lr, momentum=beta), 1.0)
+    w_flip, theta_flip, _ = both(NAG(lr=lr, momentum=beta), -1.0)
+    w_nolr, theta_nolr, _ = both(NAG(lr=1.0, momentum=beta), 1.0)
+    return {
+        "velocity": velocity,
+        "lecture_w": w, "lookahead": theta,
+        "sign_flipped_w": w_flip, "sign_flipped_lookahead": theta_flip,
+        "lr_forgotten_w": w_nolr, "lr_forgotten_lookahead": theta_nolr,
+    }
+
+
+@computer("right", "square_forgotten", "root_taken", "sum_squared")
+def adagrad_accumulator(g1, g2, g3):
+    """Adagrad's accumulator G after three gradients, from G_0 = 0."""
+    opt, w, state = Adagrad(lr=0.1), 0.0, None
+    for g in (g1, g2, g3):
+        w, state = _step(opt, w, g, state)
+    G = float(state.sum[0])
+    return {
+        "right": G,
+        "square_forgotten": g1 + g2 + g3,
+        "root_taken": float(np.sqrt(G)),             # the divisor sqrt(G), not G
+        "sum_squared": (g1 + g2 + g3) ** 2,          # the square of the sum, not the sum of squares
+    }
+
+
+@computer("right", "eps_inside", "sign_flipped", "square_forgotten", "accumulator")
+def adagrad_first_step(w, g, lr, eps):
+    """Adagrad's first step from w with gradient g: G_1 = g^2, eps outside the root."""
+    right, state = _step(Adagrad(lr=lr, eps=eps), w, g)
+    return {
+        "right": right,
+        "accumulator": float(state.sum[0]),
+        # G starting at eps with no eps added later is sqrt(g^2 + eps): eps inside the root
+        "eps_inside": _step(Adagrad(lr=lr, eps=0.0, initial_accumulator_value=eps), w, g)[0],
+        "sign_flipped": _step(Adagrad(lr=lr, eps=eps), w, -g)[0],
+        "square_forgotten": w - lr * g / (np.sqrt(abs(g)) + eps),  # G_1 = |g|, not g^2
+    }
+
+
+@computer("right", "eps_outside", "no_numerator", "sign_flipped", "square_avg")
+def adadelta_first_step(theta, g, rho, eps):
+    """Adadelta's first step (the paper's method, lr = 1), eps inside both roots."""
+    opt = Adadelta(lr=1.0, rho=rho, eps=eps)
+    right, state = _step(opt, theta, g)
+    Eg2 = float(state.square_avg[0])          # E[g^2]_1 from the same code
+    return {
+        "right": right,
+        "square_avg": Eg2,
+        "eps_outside": theta - (np.sqrt(0.0) + eps) / (np.sqrt(Eg2) + eps) * g,
+        # RMSprop's step with lr = 1: the RMS[dx] numerator that gives the units left out
+        "no_numerator": theta - g / np.sqrt(Eg2 + eps),
+        "sign_flipped": _step(opt, theta, -g)[0],
+    }
+
+
+@computer("right", "eps_inside", "square_forgotten", "sign_flipped", "alpha_swapped",
+          "square_avg")
+def rmsprop_first_step(theta, g, lr, alpha, eps):
+    """RMSprop's first step from theta with gradient g, eps outside the root (torch)."""
+    opt = RMSprop(lr=lr, alpha=alpha, eps=eps)
+    right, state = _step(opt, theta, g)
+    Eg2 = float(state.square_avg[0])
+    return {
+        "right": right,
+        "square_avg": Eg2,
+        "eps_inside": theta - lr * g / np.sqrt(Eg2 + eps),
+        "square_forgotten": theta - lr * g / (np.sqrt((1 - alpha) * abs(g)) + eps),
+        "sign_flipped": _step(opt, theta, -g)[0],
+        "alpha_swapped": _step(RMSprop(lr=lr, alpha=1 - alpha, eps=eps), theta, g)[0],
+    }
+
+
+@computer("right", "no_bias_correction", "corrected_as_t1", "sign_flipped", "m1")
+def adam_first_moment(g1, g2, beta1):
+    """Adam's bias-corrected first moment m_hat at t = 2, from m_0 = 0."""
+
+    def moments(sign: float) -> list[float]:
+        opt, w, state, out = Adam(lr=1e-3, betas=(beta1, 0.999)), 0.0, None, []
+        for g in (g1, g2):
+            w, state = _step(opt, w, sign * g, state)
+            out.append(float(state.exp_avg[0]))
+        return out
+
+    m1, m2 = moments(1.0)
+    return {
+        "m1": m1,
+        "right": m2 / (1 - beta1**2),
+        "no_bias_correction": m2,
+        "corrected_as_t1": m2 / (1 - beta1),      # the correction of step 1 used at step 2
+        "sign_flipped": moments(-1.0)[1] / (1 - beta1**2),
+    }
+
+
+@computer("right", "no_bias_correction", "eps_inside", "sign_flipped", "square_forgotten",
+          "m_hat", "v_hat")
+def adam_first_step(theta, g, lr, beta1, beta2, eps):
+    """Adam's first step from theta with gradient g."""
+    opt = Adam(lr=lr, betas=(beta1, beta2), eps=eps)
+    right, state = _step(opt, theta, g)
+    m, v = float(state.exp_avg[0]), float(state.exp_avg_sq[0])
+    m_hat, v_hat = m / (1 - beta1), v / (1 - beta2)
+    return {
+        "right": right,
+        "m_hat": m_hat,
+        "v_hat": v_hat,
+        "no_bias_correction": theta - lr * m / (np.sqrt(v) + eps),
+        "eps_inside": theta - lr * m_hat / np.sqrt(v_hat + eps),
+        "sign_flipped": _step(opt, theta, -g)[0],
+        "square_forgotten": theta - lr * m_hat / (np.sqrt(m_hat) + eps),  # v built from g, not g^2
+    }
+
+
+@computer("right", "l2_penalty", "decay_without_lr", "decay_sign_flipped")
+def adamw_decay_step(theta, lr, weight_decay):
+    """One AdamW step at a zero gradient: only the decoupled decay moves theta."""
+    return {
+        "right": _step(AdamW(lr=lr, weight_decay=weight_decay), theta, 0.0)[0],
+        # Adam with L2: the decay joins the gradient and is divided by sqrt(v_hat)
+        "l2_penalty": _step(Adam(lr=lr, weight_decay=weight_decay), theta, 0.0)[0],
+        "decay_without_lr": theta * (1 - weight_decay),
+        "decay_sign_flipped": theta * (1 + lr * weight_decay),
+    }
+
+
+@computer("right", "mae", "sum_not_mean", "root_taken")
+def mse_value(p1, p2, p3, y1, y2, y3):
+    """The mean squared error of three predictions against their targets."""
+    pred, target = np.array([p1, p2, p3]), np.array([y1, y2, y3])
+    mse = losses.mse(pred, target)
+    return {
+        "right": mse,
+        "mae": losses.mae(pred, target),       # the absolute error: the square forgotten
+        "sum_not_mean": mse * pred.size,       # summed, never divided by the count
+        "root_taken": float(np.sqrt(mse)),     # the RMSE, not the MSE
+    }
