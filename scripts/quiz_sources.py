@@ -79,12 +79,12 @@ def _which_came_first(qid: str, evs: list[Event], where: str) -> Question:
         feedback = None
         if e is not first:
             feedback = {
-                "ko": f"{e.label['ko']}: {when(e, 'ko')}에 나왔습니다. "
-                      f"{first.label['ko']}: {when(first, 'ko')}로 더 먼저입니다.",
+                "ko": f"{e.label['ko']}: {when(e, 'ko')}에 나왔습니다. 더 먼저 나온 것은 "
+                      f"{first.label['ko']}({when(first, 'ko')})입니다.",
                 "en": f"{e.label['en']} appeared in {when(e, 'en')}; {first.label['en']} came "
                       f"earlier, in {when(first, 'en')}.",
             }
-        choices.append(Choice(dict(e.label), e is first, feedback))
+        choices.append(Choice({lang: e.label[lang] for lang in LANGS}, e is first, feedback))
     order = {lang: ", ".join(f"{e.label[lang]} ({when(e, lang)})" for e in ordered)
              for lang in LANGS}
     explanation = {
@@ -124,7 +124,7 @@ def _which_year(qid: str, e: Event, all_events: list[Event]) -> Question:
                    if same else f"The timeline has nothing from {y}."),
         }
         if y == e.lecture_year and e.lecture_note:
-            feedback = {lang: f"{e.lecture_note[lang]} {seen[lang]}" for lang in LANGS}
+            feedback = {lang: e.lecture_note[lang] for lang in LANGS}
         else:
             feedback = {
                 "ko": f"{e.label['ko']}: {when(e, 'ko')}에 처음 공개되었습니다. {seen['ko']}",
