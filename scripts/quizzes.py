@@ -290,7 +290,7 @@ def _rotate_generated(q: Question) -> Question:
 # --------------------------------------------------------------------------- the files
 
 
-def page_id_of(path: Path, quiz_dir: Path = QUIZ_DIR) -> str:
+def page_id_of(path: Path, quiz_dir: Path) -> str:
     return path.relative_to(quiz_dir).with_suffix("").as_posix()
 
 
@@ -319,8 +319,9 @@ def load_file(path: Path) -> list[Question]:
 _cache: dict[tuple, dict[str, list[Question]]] = {}
 
 
-def load_all(quiz_dir: Path = QUIZ_DIR) -> dict[str, list[Question]]:
+def load_all(quiz_dir: Path | None = None) -> dict[str, list[Question]]:
     """Every page's questions, keyed by page id; read again only when a source file changed."""
+    quiz_dir = QUIZ_DIR if quiz_dir is None else quiz_dir
     files = sorted(quiz_dir.rglob("*.yml")) if quiz_dir.is_dir() else []
     key = (str(quiz_dir), *((str(p), p.stat().st_mtime_ns) for p in files),
            *quiz_sources.source_stamp())
@@ -376,7 +377,7 @@ def page_id(src_uri: str, langs=LANGS) -> str:
     return stem
 
 
-def append_quiz(markdown: str, page: str, lang: str, quiz_dir: Path = QUIZ_DIR) -> str:
+def append_quiz(markdown: str, page: str, lang: str, quiz_dir: Path | None = None) -> str:
     """The page's markdown with its quiz at the end, or unchanged if it has no quiz file."""
     questions = load_all(quiz_dir).get(page)
     if not questions:
