@@ -1,0 +1,317 @@
+"""The content: every page in both languages with the same skeleton, code snippets that resolve,
+papers cited, figures built with alt text in the page's language, and the numbers the pages
+state recomputed from optim_ref (so a page cannot keep a number the code no longer gives)."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from site_support import ROOT
+
+import optim_ref
+from optim_ref import losses, mlp
+from scripts import figures, fits, races
+
+DOCS = ROOT / "docs"
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+FENCE = re.compile(r"^(```|~~~)")
+
+
+# ---- reading pages ------------------------------------------------------------------------
+
+
+def korean_pages() -> list[Path]:
+    """Every Korean page (``x.md``, ``x.ipynb``); its English twin is ``x.en.md``/``x.en.ipynb``."""
+    return sorted(p for p in DOCS.rglob("*") if p.suffix in (".md", ".ipynb")
+                  and not p.name.endswith((".en.md", ".en.ipynb")) and "data" not in p.parts)
+
+
+def english_twin(path: Path) -> Path:
+    return path.with_name(path.name[: -len(path.suffix)] + ".en" + path.suffix)
+
+
+def page_text(path: Path) -> str:
+    """A page's Markdown; for a notebook, its Markdown cells (code is the same in both)."""
+    if path.suffix == ".ipynb":
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        return "\n\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    return path.read_text(encoding="utf-8")
+
+
+def prose_lines(text: str) -> list[str]:
+    """The lines outside fenced code blocks (a ``# comment`` in code is no heading)."""
+    out, fenced = [], False
+    for line in text.splitlines():
+        if FENCE.match(line.strip()):
+            fenced = not fenced
+            continue
+        if not fenced:
+            out.append(line)
+    return out
+
+
+def sections(text: str) -> list[str]:
+    return [ln for ln in prose_lines(text) if re.match(r"^#{2,3} ", ln)]
+
+
+def figure_count(text: str) -> int:
+    """Registry figures, hand-made <figure> elements and Markdown images."""
+    body = "\n".join(prose_lines(text))
+    return (len(re.findall(r"^\[\[figure [a-z0-9-]+\]\]\s*$", body, re.M))
+            + body.count("<figure") + len(re.findall(r"!\[[^\]]*\]\(", body)))
+
+
+def display_formulas(text: str) -> list[str]:
+    """Each ``$$ ... $$`` block, exactly as written."""
+    return [m.strip() for m in re.findall(r"\$\$(.+?)\$\$", "\n".join(prose_lines(text)), re.S)]
+
+
+PAIRS = [(p, english_twin(p)) for p in korean_pages()]
+PAIR_IDS = [str(p.relative_to(DOCS)) for p, _ in PAIRS]
+
+
+def test_every_page_exists_in_both_languages():
+    names = {str(p.relative_to(DOCS)) for p, _ in PAIRS}
+    assert {"index.md", "components.md", "neural-networks.md", "summary.md", "about.md",
+            "lab.ipynb", "optimizers/adam.md"} <= names, names
+    missing = [str(en.relative_to(ROOT)) for _, en in PAIRS if not en.is_file()]
+    orphans = [str(p.relative_to(ROOT)) for p in DOCS.rglob("*.en.*")
+               if p.suffix in (".md", ".ipynb")
+               and not p.with_name(p.name.replace(".en.", ".", 1)).is_file()]
+    assert not missing, f"pages without an English twin: {missing}"
+    assert not orphans, f"English pages without a Korean original: {orphans}"
+
+
+@pytest.mark.parametrize(("ko", "en"), PAIRS, ids=PAIR_IDS)
+def test_both_languages_have_the_same_sections_figures_and_formulas(ko, en):
+    ko_text, en_text = page_text(ko), page_text(en)
+    assert len(sections(ko_text)) == len(sections(en_text)), (
+        f"{ko.name}: {len(sections(ko_text))} sections (##/###), {en.name}: "
+        f"{len(sections(en_text))}\n" + "\n".join(sections(ko_text) + ["--"] + sections(en_text)))
+    assert figure_count(ko_text) == figure_count(en_text), f"{ko.name}: figure counts differ"
+    assert display_formulas(ko_text) == display_formulas(en_text), (
+        f"{ko.name} and {en.name}: display formulas differ (they must match character for "
+        "character)")
+
+
+def test_the_parity_checks_can_fail():
+    page = ("## A\n\n### B\n\n```python\n# not a heading\n```\n\n[[figure race-beale]]\n\n"
+            "$$\nx^2\n$$\n")
+    assert len(sections(page)) == 2
+    assert figure_count(page) == 1
+    assert display_formulas(page) == ["x^2"]
+    assert display_formulas(page.replace("x^2", "x^{2}")) != display_formulas(page)
+
+
+# ---- optimizer pages: snippets and references ---------------------------------------------
+
+OPTIMIZER_PAGES = sorted((DOCS / "optimizers").glob("*.md"))
+SNIPPET = re.compile(r'^\s*--8<--\s+"([^":]+)(?::([A-Za-z0-9_-]+))?"\s*$', re.M)
+ARXIV = re.compile(r"arXiv:\s?\d{4}\.\d{4,5}")
+DOI = re.compile(r"doi:\s?10\.\d{4,9}/\S+", re.I)
+VENUE = re.compile(r"ICLR|ICML|NeurIPS|NIPS|COLT|CVPR|NAACL|Journal of Machine Learning Research|"
+                   r"Coursera|Comptes rendus|Annals of|Doklady|Computational Mathematics|"
+                   r"Neural Networks|Mathematics of Control")
+YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+
+
+def test_there_are_optimizer_pages_in_both_languages():
+    names = {p.name for p in OPTIMIZER_PAGES}
+    for page in ("gd", "momentum", "nag", "adagrad", "adadelta", "rmsprop", "adam", "after-adam"):
+        assert {f"{page}.md", f"{page}.en.md"} <= names
+
+
+@pytest.mark.parametrize("page", OPTIMIZER_PAGES, ids=lambda p: p.name)
+def test_optimizer_page_snippets_name_existing_code_sections(page):
+    found = SNIPPET.findall(page.read_text(encoding="utf-8"))
+    assert found, f"{page.name}: no --8<-- snippet of optim_ref code"
+    for file, section in found:
+        source = ROOT / file
+        assert source.is_file(), f"{page.name}: snippet file {file} does not exist"
+        assert file.startswith("optim_ref/"), f"{page.name}: snippet {file} is not optim_ref code"
+        assert section, f"{page.name}: snippet {file} names no section (use file:section)"
+        code = source.read_text(encoding="utf-8")
+        for marker in (f"--8<-- [start:{section}]", f"--8<-- [end:{section}]"):
+            assert marker in code, f"{page.name}: {file} has no marker {marker!r}"
+
+
+def references(text: str) -> list[str]:
+    """The list items of the page's References / 참고 문헌 section."""
+    match = re.search(r"^## (?:References|참고 문헌)\s*$(.*?)(?=^## |\Z)", text, re.M | re.S)
+    if not match:
+        return []
+    return [item.replace("\n", " ") for item in re.split(r"^- ", match.group(1), flags=re.M)[1:]]
+
+
+def is_citation(item: str) -> bool:
+    return bool(ARXIV.search(item) or DOI.search(item)
+                or (VENUE.search(item) and YEAR.search(item)))
+
+
+@pytest.mark.parametrize("page", OPTIMIZER_PAGES, ids=lambda p: p.name)
+def test_optimizer_page_cites_its_paper(page):
+    items = references(page.read_text(encoding="utf-8"))
+    assert items, f"{page.name}: no '## References' / '## 참고 문헌' section with a list"
+    assert any(is_citation(item) for item in items), (
+        f"{page.name}: no reference carries an arXiv id, a DOI or a named venue with its year")
+
+
+def test_the_citation_check_can_fail():
+    assert not references("# T\n\nSome text.\n")
+    assert not is_citation("A. Person. *A blog post about Adam*.")
+    assert is_citation("Kingma, Ba. *Adam*. arXiv:1412.6980 (2014)")
+    assert is_citation("Duchi et al. Journal of Machine Learning Research 12 (2011)")
+
+
+# ---- the new figures, built ---------------------------------------------------------------
+
+FIT_FIGURES = {"components/": "outlier-line-fit", "neural-networks/": "mlp-width-fit"}
+
+
+def _figure_html(doc: str, name: str) -> str:
+    match = re.search(rf'<figure[^>]*data-figure="{name}"[^>]*>.*?</figure>', doc, re.S)
+    assert match, f"figure {name} is not on the page"
+    return match.group(0)
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+@pytest.mark.parametrize(("url", "name"), FIT_FIGURES.items())
+def test_fit_figures_are_built_with_alt_text_in_the_page_language(built_site, url, name, lang):
+    page_dir = built_site.site / ("" if lang == "ko" else "en/") / url
+    figure = _figure_html((page_dir / "index.html").read_text(encoding="utf-8"), name)
+    src = re.search(r'<img[^>]*\bsrc="([^"]+)"', figure).group(1)
+    alt = re.search(r'<img[^>]*\balt="([^"]+)"', figure).group(1)
+    caption = re.search(r"<figcaption>(.*?)</figcaption>", figure, re.S).group(1)
+    image = (page_dir / src).resolve()
+    assert image.is_file() and image.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", src
+    assert src.endswith(f"{name}.{lang}.png"), f"{src}: not the {lang} rendering"
+    for text in (alt, caption):
+        assert len(text) > 60
+        assert bool(HANGUL.search(text)) == (lang == "ko"), f"{name} ({lang}): {text!r}"
+    fig = figures.by_name(figures.load())[name]
+    if name == "outlier-line-fit":
+        result = fits.compute_lines(fig)
+        for a, _ in result.lines:
+            assert f"{a:.2f}x" in alt  # the alt text states the computed slopes
+    else:
+        result = fits.compute_widths(fig)
+        assert f"{result.mse[-1]:.3g}" in alt
+
+
+# ---- the numbers the pages state are what optim_ref computes -------------------------------
+
+
+def _both(page: str) -> list[str]:
+    return [(DOCS / f"{page}.md").read_text(encoding="utf-8"),
+            (DOCS / f"{page}.en.md").read_text(encoding="utf-8")]
+
+
+def test_the_cross_entropy_table_is_what_optim_ref_computes():
+    rows = [(2, 1, 0.1), (12, 11, 10.1), (4, 2, 0.2), (2, 1.9, 1.8), (1.9, 2, 1.8)]
+    for text in _both("components"):
+        for logits in rows:
+            z = np.array([logits], dtype=float)
+            probs = losses.softmax(z)[0]
+            loss = losses.cross_entropy(z, np.array([0]))
+            shown = "(" + ", ".join(f"{v:g}" for v in logits) + ")"
+            row = next((ln for ln in text.splitlines() if ln.startswith(f"| {shown} |")), None)
+            assert row, f"no table row for logits {shown}"
+            assert "(" + ", ".join(f"{p:.3f}" for p in probs) + ")" in row
+            assert f"| {loss:.3f} |" in row
+            said = row.strip("|").split("|")[-1].strip()
+            assert said == {True: ("예", "yes"), False: ("아니요", "no")}[
+                bool(np.argmax(z) == 0)][0 if HANGUL.search(text[:200]) else 1], row
+        grad = losses.cross_entropy_grad(np.array([[2, 1, 0.1]]), np.array([0]))[0]
+        assert "(" + ", ".join(f"{g:.3f}".replace("-", "−") for g in grad) + ")" in text
+
+
+def test_the_outlier_slopes_on_the_page_are_the_fitted_ones():
+    fig = figures.by_name(figures.load())["outlier-line-fit"]
+    result = fits.compute_lines(fig)
+    slopes = dict(zip(result.losses, (f"{ab[0]:.2f}" for ab in result.lines), strict=True))
+    for text in _both("components"):
+        section = text.split("[[figure outlier-line-fit]]")[0].rsplit("\n\n", 2)[-2]
+        for name in ("mse", "mae", "huber"):
+            assert slopes[name] in section, f"slope {slopes[name]} ({name}) not stated"
+    assert fits.TRUE_LINE == (0.5, 2.0)
+
+
+def test_the_seed_losses_on_the_neural_network_page_are_computed():
+    fig = figures.by_name(figures.load())["mlp-width-fit"]
+    x, y = fits.width_data()
+    finals = []
+    for seed in (0, 1, 2):
+        params = mlp.init_params(1, 3, 1, seed=seed)
+        _, history = mlp.train(optim_ref.Adam(lr=float(fig.lr)), params, x, y, steps=fig.steps)
+        finals.append(f"{history[-1]:.3f}")
+    assert len(set(finals)) == 3
+    for text in _both("neural-networks"):
+        assert all(v in text for v in finals), finals
+
+
+def _race(surface: str) -> tuple[dict[str, str], races.Race]:
+    race = races.compute(figures.by_name(figures.load())[f"race-{surface}"])
+    fn = races.surface_of(race.figure)
+    return {label: races.describe_run(run, label, fn, "en")
+            for run, label in zip(race.runs, race.labels, strict=True)}, race
+
+
+def test_what_the_summary_says_about_the_races_is_what_they_show():
+    quad, _ = _race("quadratic")
+    assert all("reaches the minimum" in s for s in quad.values())
+    assert "overshooting" in quad["Momentum"]
+    step = {k: int(re.search(r"by step (\d+)", s).group(1)) for k, s in quad.items()}
+    assert max(step, key=step.get) == "Adadelta"
+
+    rosen, _ = _race("rosenbrock")
+    assert {k for k, s in rosen.items() if "reaches the minimum" in s} == {"Momentum", "Adam"}
+
+    beale, _ = _race("beale")
+    assert all("reaches the minimum" in s for s in beale.values())
+    step = {k: int(re.search(r"by step (\d+)", s).group(1)) for k, s in beale.items()}
+    assert max(step, key=step.get) == "Adadelta"
+
+    _, saddle = _race("saddle")
+    final = {label: float(run.loss[0, -1]) for label, run in zip(saddle.labels, saddle.runs,
+                                                                 strict=True)}
+    assert max(final[k] for k in ("Adagrad", "RMSprop", "Adam")) < min(
+        final[k] for k in ("GD", "Momentum", "NAG"))
+    assert max(final, key=final.get) == "Adadelta"
+
+
+def _table_rows(text: str, first_header: str) -> list[list[str]]:
+    lines = text.splitlines()
+    start = next(i for i, ln in enumerate(lines) if ln.startswith(f"| {first_header} |"))
+    rows = []
+    for ln in lines[start + 2:]:
+        if not ln.startswith("|"):
+            break
+        rows.append([cell.strip() for cell in ln.strip("|").split("|")])
+    return rows
+
+
+@pytest.mark.parametrize(("page", "header"), [("summary.md", "옵티마이저"),
+                                              ("summary.en.md", "Optimizer")])
+def test_the_comparison_table_has_optim_refs_defaults_and_state(page, header):
+    rows = _table_rows((DOCS / page).read_text(encoding="utf-8"), header)
+    names = {"GD (`SGD`)": "SGD"}
+    seen = []
+    for name_cell, state_cell, hyper_cell, *_ in rows:
+        cls = getattr(optim_ref, names.get(name_cell, name_cell))
+        seen.append(cls.__name__)
+        fields = set(cls().init(np.zeros(2))._fields)
+        for state in re.findall(r"`([a-z_]+)`", state_cell):
+            assert state in fields, f"{page}: {cls.__name__} keeps no state {state!r}"
+        defaults = {k: v.default for k, v in inspect.signature(cls.__init__).parameters.items()}
+        pairs = re.findall(r"`([a-z_]+)=([^`]+)`", hyper_cell)
+        assert pairs and pairs[0][0] == "lr"
+        for key, value in pairs:
+            assert key in defaults, f"{page}: {cls.__name__} has no hyperparameter {key!r}"
+            assert ast.literal_eval(value) == defaults[key], f"{page}: {cls.__name__}.{key}"
+    assert seen == list(optim_ref.LECTURE + optim_ref.AFTER_ADAM)
