@@ -189,6 +189,9 @@ def on_post_page(output: str, page, config) -> str:
         output = MATHJAX_CONFIG.sub("", output)
         output = EXTERNAL_SCRIPT.sub("", output)
         output = EXTERNAL_IMPORT.sub("", output)
+        # a code cell that scrolls sideways must be reachable from the keyboard
+        output = output.replace('<div class="highlight-ipynb hl-', '<div tabindex="0" '
+                                'class="highlight-ipynb hl-')
         if notebooks.is_raw_notebook_json(output):
             raise PluginError(f"{page.file.src_uri}: the notebook page came out as raw JSON")
     return output
