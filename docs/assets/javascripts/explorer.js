@@ -320,6 +320,7 @@
     if (image && image.complete && image.naturalWidth) ctx.drawImage(image, 0, 0, w, h);
     ctx.lineWidth = 1; ctx.strokeStyle = "#fff"; ctx.fillStyle = "#333"; ctx.setLineDash([]);
     surface.minima.forEach(function (m) { star(ctx, toX(m[0], w), toY(m[1], h), 8); });
+    shown.forEach(function (item) { drawRun(ctx, item, w, h, T); });
     ctx.font = font(11);
     surface.starts.forEach(function (p, i) {
       var x = toX(p[0], w), y = toY(p[1], h), here = i === S.start;
@@ -331,30 +332,36 @@
       ctx.fillText(String(i + 1), x, y + 0.5);
     });
     ctx.textAlign = "start"; ctx.textBaseline = "alphabetic";
-    shown.forEach(function (item) {
-      var o = item.opt, r = item.run, end = Math.min(S.step, item.last), k0 = r * T;
-      ctx.strokeStyle = o.color; ctx.lineWidth = 2; ctx.lineJoin = "round";
-      ctx.setLineDash(o.dashed ? [6, 3] : []);
-      ctx.beginPath();
-      for (var t = 0; t <= end; t++) {
-        var x = (Math.min(Math.max(data.qx[k0 + t], 1), Q_SPAN + 1) - 1) / Q_SPAN * w;
-        var y = h - (Math.min(Math.max(data.qy[k0 + t], 1), Q_SPAN + 1) - 1) / Q_SPAN * h;
-        if (t === 0) ctx.moveTo(x, y); else ctx.lineTo(x, y);
-      }
-      ctx.stroke();
-      ctx.setLineDash([]);
-      var px = item.points[item.points.length - 1];
-      var cx = toX(px[0], w), cy = toY(px[1], h);
-      if (item.shownDiverged) {
-        ctx.strokeStyle = "#fff"; ctx.lineWidth = 5; cross(ctx, cx, cy, 7);
-        ctx.strokeStyle = o.color; ctx.lineWidth = 3; cross(ctx, cx, cy, 7);
-        tag(ctx, o.name + " " + L.diverged, cx, cy, w, h, o.color);
-      } else {
-        ctx.beginPath(); ctx.arc(cx, cy, 5, 0, 2 * Math.PI);
-        ctx.fillStyle = item.outside ? "#fff" : o.color; ctx.fill();
-        ctx.strokeStyle = item.outside ? o.color : "#fff"; ctx.lineWidth = 2; ctx.stroke();
-      }
-    });
+    shown.forEach(function (item) { drawHead(ctx, item, w, h); });
+  }
+
+  function drawRun(ctx, item, w, h, T) {
+    var o = item.opt, r = item.run, end = Math.min(S.step, item.last), k0 = r * T;
+    ctx.strokeStyle = o.color; ctx.lineWidth = 2; ctx.lineJoin = "round";
+    ctx.setLineDash(o.dashed ? [6, 3] : []);
+    ctx.beginPath();
+    for (var t = 0; t <= end; t++) {
+      var x = (Math.min(Math.max(data.qx[k0 + t], 1), Q_SPAN + 1) - 1) / Q_SPAN * w;
+      var y = h - (Math.min(Math.max(data.qy[k0 + t], 1), Q_SPAN + 1) - 1) / Q_SPAN * h;
+      if (t === 0) ctx.moveTo(x, y); else ctx.lineTo(x, y);
+    }
+    ctx.stroke();
+    ctx.setLineDash([]);
+  }
+
+  // where each run is now: a dot, hollow outside the window; an x and a tag once diverged
+  function drawHead(ctx, item, w, h) {
+    var o = item.opt, px = item.points[item.points.length - 1];
+    var cx = toX(px[0], w), cy = toY(px[1], h);
+    if (item.shownDiverged) {
+      ctx.strokeStyle = "#fff"; ctx.lineWidth = 5; cross(ctx, cx, cy, 7);
+      ctx.strokeStyle = o.color; ctx.lineWidth = 3; cross(ctx, cx, cy, 7);
+      tag(ctx, o.name + " " + L.diverged, cx, cy, w, h, o.color);
+    } else {
+      ctx.beginPath(); ctx.arc(cx, cy, 5, 0, 2 * Math.PI);
+      ctx.fillStyle = item.outside ? "#fff" : o.color; ctx.fill();
+      ctx.strokeStyle = item.outside ? o.color : "#fff"; ctx.lineWidth = 2; ctx.stroke();
+    }
   }
 
   function tickText(e) {
@@ -366,10 +373,12 @@
     for (var k = -12; k <= 12; k++) {
       [1, -1].forEach(function (sign) {
         var e = sign * Math.pow(10, k), s = Math.asinh(e / c);
-        if (s >= lo && s <= hi && Math.abs(e) >= c) ticks.push({ s: s, text: tickText(e) });
+        // above a minimum, the gap is never below 0; keep the ticks clear of 0's label
+        if (surface.hasMinimum && sign < 0) return;
+        if (s >= lo && s <= hi && Math.abs(e) >= 10 * c) ticks.push({ s: s, text: tickText(e) });
       });
     }
-    if (!surface.hasMinimum && lo <= 0 && hi >= 0) ticks.push({ s: 0, text: "0" });
+    if (lo <= 0 && hi >= 0) ticks.push({ s: 0, text: "0" });
     ticks.sort(function (a, b) { return a.s - b.s; });
     var every = Math.ceil(ticks.length / 6);
     return ticks.filter(function (_, i) { return i % every === 0; });
