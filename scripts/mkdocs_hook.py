@@ -23,6 +23,7 @@ import shutil
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
@@ -40,6 +41,8 @@ from scripts.glossary import load_glossary  # noqa: E402
 from scripts.quizzes import QuizError, append_quiz, page_id  # noqa: E402
 from scripts.term_tips import add_tooltips  # noqa: E402
 from scripts.timeline import load_timeline  # noqa: E402
+from scripts.translations import TranslationError, from_i18n_config  # noqa: E402
+from scripts.translations import check as check_translations  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.optim_ref")
 
@@ -77,6 +80,11 @@ def on_config(config):
 
 @event_priority(-110)  # after mkdocs-static-i18n (-100), which rebuilds the file list
 def on_files(files: Files, config) -> Files:
+    default, nav_translations = from_i18n_config(config)
+    try:  # every page in every language, every nav title translated (scripts/translations.py)
+        check_translations(Path(config.docs_dir), config.nav, default, nav_translations)
+    except TranslationError as exc:
+        raise PluginError(str(exc)) from None
     lang = _lang(config)
     started = time.perf_counter()
     try:
@@ -272,6 +280,29 @@ def _split_search_index(site: Path, config) -> None:
         cache.atomic_write_bytes(target, json.dumps(own, ensure_ascii=False).encode("utf-8"))
 
 
+def on_post_template(output: str, template_name: str, config) -> str:
+    """The 404 page: its language links lead to the two homes, not to the last page built.
+
+    Each language's build renders ``404.html`` into the site's root and the last one wins;
+    the default language's copy is kept and written back in ``on_post_build``.
+    """
+    if template_name != "404.html":
+        return output
+    base = urlsplit(config.site_url or "/").path or "/"
+
+    def home(match: re.Match) -> str:
+        return f'href="{base}{_language_root(match.group(2), config)}" hreflang="{match.group(2)}"'
+
+    output = LANGUAGE_LINK.sub(home, output)
+    plugin = config.plugins.get("i18n")
+    if plugin is None or _lang(config) == plugin.default_language:
+        _state["not_found"] = output
+    return output
+
+
+LANGUAGE_LINK = re.compile(r'href="([^"]*)" hreflang="([a-z-]+)"')
+
+
 @event_priority(-200)  # after mkdocs-static-i18n has built every language
 def on_post_build(config) -> None:
     """Each language's home gets its own search index and the sitemap Material asks for."""
@@ -280,6 +311,8 @@ def on_post_build(config) -> None:
     if plugin is None or getattr(plugin, "building", False):
         return  # a nested per-language build: the combined index is not complete yet
     _split_search_index(site, config)
+    if _state.get("not_found"):  # the one 404 page GitHub Pages serves: the default language's
+        cache.atomic_write_bytes(site / "404.html", _state["not_found"].encode("utf-8"))
     if not (site / "sitemap.xml").is_file():
         return
     for lang in plugin.build_languages:
