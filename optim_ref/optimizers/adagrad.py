@@ -8,7 +8,8 @@ moved coordinates keep large steps and busy ones slow down:
 
 Where torch (and so this module) differs from the paper, marked in the code: ``lr_decay``
 shrinks eta as eta / (1 + (t - 1) * lr_decay); ``initial_accumulator_value`` starts G there
-instead of at 0; eps is added outside the square root; ``weight_decay`` is an L2 penalty.
+instead of at 0; ``weight_decay`` is an L2 penalty. eps is the paper's delta, added outside
+the square root as in its diagonal update (delta*I + diag(G_t)^(1/2))^(-1).
 """
 
 from __future__ import annotations

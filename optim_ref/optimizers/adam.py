@@ -12,7 +12,9 @@ second moment), corrects both for their start at zero, and steps by their ratio 
 torch (and so this module) computes sqrt(v_hat_t) as sqrt(v_t) / sqrt(1 - beta2^t); eps is
 added outside the square root, after the bias correction, as in Algorithm 1.
 AMSGrad normalises by the largest second moment seen so far, v_max_t = max(v_max_{t-1}, v_t),
-so that the effective step never grows (torch bias-corrects v_max; Reddi et al. do not).
+so a past large gradient keeps damping the step. In Reddi et al. (no bias correction) the
+effective step never grows; torch, and so this module, divides v_max by 1 - beta2^t, and
+while that factor falls towards 1 the step can still grow slowly.
 ``weight_decay`` is an L2 penalty added to the gradient, or, with
 ``decoupled_weight_decay=True``, AdamW's decay of the weights (see ``AdamW``).
 
