@@ -39,6 +39,7 @@ from scripts.data_pages import expand_data_page, figure_site_path, timeline_figu
 from scripts.figures import Figure, RegistryError, load  # noqa: E402
 from scripts.glossary import load_glossary  # noqa: E402
 from scripts.quizzes import QuizError, append_quiz, page_id  # noqa: E402
+from scripts.snippet_refs import SnippetError, check_snippets  # noqa: E402
 from scripts.term_tips import add_tooltips  # noqa: E402
 from scripts.timeline import load_timeline  # noqa: E402
 from scripts.translations import TranslationError, from_i18n_config  # noqa: E402
@@ -169,6 +170,7 @@ def _placed(fig: Figure, paths: dict[str, Path], lang: str) -> figure_markup.Pla
 def on_page_markdown(markdown: str, page, config, files) -> str:
     lang = _lang(config)
     try:
+        check_snippets(markdown, f"{Path(config.docs_dir).name}/{page.file.src_uri}", ROOT)
         markdown = figure_markup.expand(markdown, _state["placed"].get, page.url, lang,
                                         page.file.src_uri)
         markdown, source = expand_data_page(markdown, lang, page.url, _state["timeline"],
@@ -177,7 +179,8 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
             page.edit_url = (config.repo_url.rstrip("/") + "/" + config.edit_uri.lstrip("/")
                              + source.relative_to(Path(config.docs_dir)).as_posix())
         return append_quiz(markdown, page_id(page.file.src_uri), lang)
-    except (figure_markup.FigureMarkupError, QuizError, DataFileError) as exc:
+    except (figure_markup.FigureMarkupError, QuizError, DataFileError,
+            SnippetError) as exc:
         raise PluginError(str(exc)) from None
 
 
