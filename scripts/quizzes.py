@@ -49,6 +49,7 @@ CHOOSE_ALL = {"ko": "(맞는 것을 모두 고른 뒤 제출하세요.)",
 EXPLANATION = {"ko": "풀이", "en": "Explanation"}
 
 PLACEHOLDER = re.compile(r"\{=(\w+)\}")
+MATH = re.compile(r"\$[^$]*\$")
 CHECKBOX_LINE = re.compile(r"^\s*[-*] \[.?\] ", re.M)
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
@@ -181,6 +182,13 @@ def validate_record(record: Any, path: Path, index: int) -> str:
             if CHECKBOX_LINE.search(record["question"][lang]):
                 raise QuizError(f"{where}: field question.{lang}: a line looks like a choice "
                                 "(- [ ] ...); write choices under choices")
+    if kind == "concept":
+        for i, choice in enumerate(record["choices"]):
+            for lang in LANGS:
+                if not MATH.sub("", choice["text"][lang]).strip(" ,.()"):
+                    raise QuizError(f"{where}: field choices[{i}].text.{lang}: a choice of "
+                                    "math alone leaves its label without a name for screen "
+                                    "readers; say it in words too")
     if kind == "computed":
         _check_computed(record, where)
     return kind

@@ -62,6 +62,9 @@ def test_a_valid_file_loads(tmp_path):
     # a choice spread over two lines
     (lambda s: s.replace("{ko: 맞음, en: Right}", '{ko: "맞\\n음", en: Right}', 1),
      "choices[0].text.ko"),
+    # a choice of math alone: its label has no accessible name
+    (lambda s: s.replace("{ko: 맞음, en: Right}", "{ko: 맞음, en: $10g$}", 1),
+     "choices[0].text.en"),
 ])
 def test_a_malformed_record_names_file_id_and_field(tmp_path, broken, field):
     path = write(tmp_path, broken(three_concepts()))
@@ -141,6 +144,7 @@ def test_the_build_fails_on_a_malformed_quiz(tmp_path, monkeypatch):
         edit_url = None
 
     class Config:
+        docs_dir = str(ROOT / "docs")
         plugins: dict = {}
         theme = {"language": "en"}
         repo_url = edit_uri = None
