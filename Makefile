@@ -21,6 +21,11 @@ bench: $(TEST_STAMP)
 	$(BIN)/python scripts/bench_optim.py
 	$(BIN)/python scripts/bench_gif.py
 
+# Lighthouse (mobile, median of 3) on the site served with gzip on 127.0.0.1, as Pages serves it.
+bench-site: $(TEST_STAMP) $(NODE_STAMP) chromium
+	CHROME_PATH=$${CHROMIUM_PATH:-$$(command -v chromium || echo /usr/bin/chromium)} \
+	  $(BIN)/python scripts/bench_site.py
+
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check optim_ref scripts tests
 

@@ -6,6 +6,7 @@ this checkout (cached by the package's source digest) and served at ``downloads/
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +22,8 @@ def _build(out: Path) -> None:
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
          "--quiet", "--wheel-dir", str(out), str(ROOT)],
         check=True, capture_output=True, text=True,
+        # every entry dated 1980-01-01 (zip's first date): the same source, the same bytes
+        env={**os.environ, "SOURCE_DATE_EPOCH": "315532800"},
     )
     for leftover in (ROOT / "build", *ROOT.glob("*.egg-info")):
         if leftover.is_dir():
