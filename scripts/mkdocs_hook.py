@@ -232,12 +232,17 @@ def _alternates_at_language_roots(output: str, page, config) -> str:
 
     Material's script fetches ``sitemap.xml`` next to every such link; pointing at the page
     itself (``./``) makes it ask for ``optimizers/adam/sitemap.xml``, a 404 on every page.
-    The language switcher in the header keeps its links to the same page.
+    The language switcher in the header keeps its links to the same page. The links are
+    absolute under ``site_url``: search engines (and Lighthouse's SEO audit) reject a
+    relative hreflang address.
     """
 
     def root(match: re.Match) -> str:
         target = _language_root(match.group(1), config)
-        href = figure_markup.relative(target.rstrip("/") or ".", page.url) + "/"
+        if config.site_url:
+            href = config.site_url.rstrip("/") + "/" + target
+        else:
+            href = figure_markup.relative(target.rstrip("/") or ".", page.url) + "/"
         return f'<link rel="alternate" href="{href}" hreflang="{match.group(1)}">'
 
     return HEAD_ALTERNATE.sub(root, output)
