@@ -49,6 +49,8 @@ IMAGES = """() => [...document.querySelectorAll('img')].map(img => ({
     || img.getAttribute('aria-hidden') === 'true',
 }))"""
 
+NO_TRANSITIONS = "*, *::before, *::after { transition: none !important; }"
+
 # Elements that reach past the right edge of the screen with no box of their own that
 # scrolls or clips them (a wide table in a scrolling wrapper is fine; a bare one is not).
 STICKING_OUT = """() => {
@@ -101,6 +103,9 @@ async def _visit(context, url: str, *, scroll: bool, axe_rules: list[str] | None
             await page.evaluate(SCROLL_THROUGH)
             await page.wait_for_load_state("networkidle")
         if axe_rules != []:
+            # no half-finished fades: a header title caught mid-transition reads as low contrast
+            await page.add_style_tag(content=NO_TRANSITIONS)
+            await page.wait_for_timeout(50)
             await page.add_script_tag(path=str(AXE))
             options = {"resultTypes": ["violations"]}
             if axe_rules:
