@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from scripts import assets, cache, explorer, figure_markup, notebooks, races, wheel  # noqa: E402
+from scripts import assets, cache, explorer, figure_markup, katex_ssr, notebooks, races, wheel  # noqa: E402
 from scripts.data_files import DataFileError  # noqa: E402
 from scripts.data_pages import expand_data_page, figure_site_path, timeline_figures  # noqa: E402
 from scripts.figures import Figure, RegistryError, load  # noqa: E402
@@ -194,6 +194,11 @@ def on_page_content(html: str, page, config, files) -> str:
 
 def on_post_page(output: str, page, config) -> str:
     output = _alternates_at_language_roots(output, page, config)
+    if not page.file.src_uri.endswith(".ipynb"):
+        try:  # formulas typeset now, not in the reader's browser (scripts/katex_ssr.py)
+            output = katex_ssr.typeset(output)
+        except katex_ssr.KatexError as exc:
+            raise PluginError(f"{page.file.src_uri}: {exc}") from None
     output = _search_base_at_language_root(output, page, config)
     if page.file.src_uri.endswith(".ipynb"):
         output = _with_download_link(output, page, config)

@@ -10,6 +10,7 @@
   function typeset() {
     if (typeof renderMathInElement !== "function") return;
     document.querySelectorAll(".arithmatex").forEach(function (el) {
+      if (el.querySelector(".katex")) return; // typeset at build time (scripts/katex_ssr.py)
       renderMathInElement(el, { delimiters: delimiters, throwOnError: false });
     });
     document.querySelectorAll(".jupyter-wrapper .jp-MarkdownOutput").forEach(function (el) {
