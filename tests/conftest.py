@@ -4,7 +4,8 @@ sub-path on 127.0.0.1, shared by the build and browser tests."""
 from __future__ import annotations
 
 import pytest
-from site_support import Server, build_site, free_port
+from playwright.sync_api import sync_playwright
+from site_support import CHROMIUM_ARGS, Server, build_site, free_port, require_chromium
 
 
 @pytest.fixture(scope="session")
@@ -22,3 +23,17 @@ def built_site(tmp_path_factory, site_port):
 def served_site(built_site, site_port):
     with Server(built_site.site, site_port):
         yield built_site
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium through Playwright, one per test module (a missing one fails).
+
+    Module scope, not session: the accessibility gate drives Playwright's async API in its
+    own event loop, which must not run while a sync Playwright is open.
+    """
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=require_chromium(), args=CHROMIUM_ARGS,
+                               headless=True)
+        yield b
+        b.close()

@@ -13,8 +13,6 @@ import statistics
 
 import numpy as np
 import pytest
-from playwright.sync_api import sync_playwright
-from site_support import CHROMIUM_ARGS, require_chromium
 
 import optim_ref
 from optim_ref import functions
@@ -25,13 +23,6 @@ pytestmark = pytest.mark.browser
 LANGS = [("", "ko"), ("en/", "en")]
 
 
-@pytest.fixture(scope="module")
-def browser():
-    path = require_chromium()
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
-        yield b
-        b.close()
 
 
 class Explorer:

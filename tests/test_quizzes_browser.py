@@ -6,8 +6,6 @@ a question can be answered with the keyboard alone."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import sync_playwright
-from site_support import CHROMIUM_ARGS, require_chromium
 
 pytestmark = pytest.mark.browser
 
@@ -19,13 +17,6 @@ WORDS = {
 }
 
 
-@pytest.fixture(scope="module")
-def browser():
-    path = require_chromium()
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
-        yield b
-        b.close()
 
 
 def choose(page, quiz, correct: bool):

@@ -11,8 +11,6 @@ from pathlib import Path
 import pytest
 import yaml
 from mkdocs.exceptions import PluginError
-from playwright.sync_api import sync_playwright
-from site_support import CHROMIUM_ARGS, require_chromium
 
 from scripts import glossary, timeline
 from scripts.data_files import DataFileError
@@ -303,13 +301,6 @@ def test_built_pages_carry_tooltips_in_their_language(built_site):
 
 # ---- in Chromium: keyboard focus and tap show the definition ----------------------------
 
-@pytest.fixture(scope="module")
-def browser():
-    path = require_chromium()
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
-        yield b
-        b.close()
 
 
 @pytest.mark.browser
