@@ -7,7 +7,8 @@ per surface and optimizer covers every learning rate, beta and start), cached li
 figures, and added to the build by the hook:
 
     explorer/data/manifest.json   surfaces, windows, optimizers, axes, labels (ko and en)
-    explorer/data/<surface>.bin   every run on that surface, loaded when it is chosen
+    explorer/data/<surface>.bin.gz  every run on that surface, gzipped here, loaded when the
+                                    surface is chosen and unzipped by the browser
     explorer/<surface>.png        the contour background (no words, so one per surface)
 
 The binary format (little-endian, no header; the manifest gives the counts). With ``R``
@@ -24,6 +25,10 @@ it and ``65535`` above it (clamped, and flagged by those two values). Loss: ``e 
 (``ref`` the surface's minimum, or 0 for the saddle), ``s = asinh(e / c)`` (a log scale
 that goes through zero), quantised linearly over the surface's ``[s_min, s_max]``.
 Delta coding: ``d[0] = q[0]``, ``d[t] = (q[t] - q[t-1]) mod 65536``.
+
+Why gzipped here: GitHub Pages compresses only text types, so a ``.bin`` would travel at its
+full 1.8 MB. The file is written compressed (deterministic: no name, mtime 0, level 9) and
+the page unzips it with ``DecompressionStream('gzip')``; what is published is what travels.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ import gzip
 import importlib.metadata
 import json
 import math
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,10 +48,10 @@ from optim_ref import functions
 from scripts import cache, sources
 
 KIND = "explorer"
-FORMAT = "explorer-v1"
+FORMAT = "explorer-v2"
 STEPS = 200
 N_LR = 13  # 3 per decade over 4 decades
-#: budgets as served with gzip (GitHub Pages gzips .bin and .json)
+#: budgets in bytes as served (the data files are published gzipped; Pages gzips the .json)
 SURFACE_BUDGET = 1_000_000
 TOTAL_BUDGET = 6_000_000
 SITE_DIR = "explorer"
@@ -284,8 +290,17 @@ def decode(data: bytes, window, info: dict) -> Decoded:
                    dequantise_loss(ql, info["lossRef"], info["lossScale"], s_min, s_max))
 
 
-def gzip_size(data: bytes) -> int:
-    return len(gzip.compress(data, compresslevel=6, mtime=0))
+def pack(data: bytes) -> bytes:
+    """The gzip file the site publishes: the same bytes for the same data (mtime 0, no
+    file name in the header), so two builds stay identical."""
+    return gzip.compress(data, compresslevel=9, mtime=0)
+
+
+def unpack(packed: bytes, source: str = "explorer data") -> bytes:
+    """The raw grid from a published ``.bin.gz`` (naming the file when it is not gzip)."""
+    if packed[:2] != b"\x1f\x8b":
+        raise ValueError(f"{source}: not a gzip file (starts with {packed[:2]!r})")
+    return gzip.decompress(packed)
 
 
 # --- recommended rates, backgrounds, labels ---------------------------------------------
@@ -390,7 +405,8 @@ def _modules() -> list[str]:
 
 
 def _environment() -> dict[str, str]:
-    return {p: importlib.metadata.version(p) for p in ("numpy", "matplotlib", "pillow")}
+    versions = {p: importlib.metadata.version(p) for p in ("numpy", "matplotlib", "pillow")}
+    return {**versions, "zlib": zlib.ZLIB_RUNTIME_VERSION}  # the gzip bytes depend on it
 
 
 def grid_params(surface_name: str) -> dict:
@@ -415,8 +431,9 @@ def render_surface(surface_name: str, folder: Path) -> None:
     path, loss, diverged_at = compute(surface_name)
     data, info = encode(surface_name, path, loss, diverged_at)
     info["bestLr"] = recommended(surface_name, path, loss, diverged_at)
-    info["gzipBytes"] = gzip_size(data)
-    (folder / f"{surface_name}.bin").write_bytes(data)
+    packed = pack(data)
+    info["bytes"] = len(packed)
+    (folder / f"{surface_name}.bin.gz").write_bytes(packed)
     (folder / f"{surface_name}.png").write_bytes(background_png(surface_name))
     (folder / f"{surface_name}.json").write_text(json.dumps(info, sort_keys=True), "utf-8")
 
@@ -441,7 +458,7 @@ def manifest(files: dict[str, dict[str, Path]]) -> dict:
         surfaces.append({
             "name": name, "label": SURFACE_LABELS[name], "window": surface.window,
             "minima": inside.tolist(), "hasMinimum": bool(len(minima)),
-            "starts": STARTS[name], "data": f"data/{name}.bin", "image": f"{name}.png",
+            "starts": STARTS[name], "data": f"data/{name}.bin.gz", "image": f"{name}.png",
             "imageSize": image_size(name), **info,
         })
     optimizers, offset = [], 0
@@ -470,6 +487,6 @@ def site_files(*, force: bool = False) -> list[tuple[str, Path]]:
     # (cache.MANIFEST is the cache's own manifest.json, so the entry names it otherwise)
     out = [(f"{SITE_DIR}/data/manifest.json", entry["explorer.json"])]
     for name in SURFACES:
-        out.append((f"{SITE_DIR}/data/{name}.bin", files[name][f"{name}.bin"]))
+        out.append((f"{SITE_DIR}/data/{name}.bin.gz", files[name][f"{name}.bin.gz"]))
         out.append((f"{SITE_DIR}/{name}.png", files[name][f"{name}.png"]))
     return out

@@ -101,8 +101,8 @@ def test_learning_rate_and_surface_change_the_drawn_path(open_explorer, prefix, 
     assert after["paths"]["SGD"]["points"] != points
     assert after["paths"]["SGD"]["points"][0] == points[0]  # same start
 
-    requested = [u for u in ex.requests if u.endswith(".bin")]
-    assert [u.rsplit("/", 1)[-1] for u in requested] == ["quadratic.bin"]  # one surface first
+    requested = [u for u in ex.requests if u.endswith(".bin.gz")]
+    assert [u.rsplit("/", 1)[-1] for u in requested] == ["quadratic.bin.gz"]  # one surface first
     ex.page.select_option("#ox-surface", "rosenbrock")
     ex.page.wait_for_function("window.explorerState.surface === 'rosenbrock'")
     ex.pause_at_end()
@@ -110,9 +110,9 @@ def test_learning_rate_and_surface_change_the_drawn_path(open_explorer, prefix, 
     assert moved["paths"]["SGD"]["points"][0] != points[0]
     start = functions.get("rosenbrock").start
     assert np.allclose(moved["paths"]["SGD"]["points"][0], start, atol=1e-3)
-    assert any(u.endswith("/rosenbrock.bin") for u in ex.requests)
+    assert any(u.endswith("/rosenbrock.bin.gz") for u in ex.requests)
     # the other surfaces are still not loaded: data comes per surface, when chosen
-    assert not any(u.endswith("/beale.bin") for u in ex.requests)
+    assert not any(u.endswith("/beale.bin.gz") for u in ex.requests)
 
 
 @pytest.mark.parametrize(("prefix", "lang"), LANGS)
@@ -248,8 +248,19 @@ def test_interactive_within_a_second_and_a_slider_redraws_within_a_frame(
     assert statistics.median(times) < 16, times
 
 
-def test_the_page_preloads_the_surface_it_shows_first(open_explorer):
-    ex = open_explorer("")
+@pytest.mark.parametrize(("prefix", "lang"), LANGS)
+def test_the_first_surface_is_fetched_after_the_page_is_painted(open_explorer, prefix, lang):
+    """The data (hundreds of kB) must not hold back the page's first paint: nothing
+    preloads it, and its request starts after the first contentful paint."""
+    ex = open_explorer(prefix)
     hrefs = ex.page.eval_on_selector_all("link[rel=preload]", "els => els.map(e => e.href)")
-    assert any(h.endswith(f"/explorer/data/{explorer.FIRST}.bin") for h in hrefs), hrefs
+    assert not any(".bin" in h for h in hrefs), hrefs
     assert ex.state()["surface"] == explorer.FIRST
+    timing = ex.page.evaluate("""(name) => {
+        const paint = performance.getEntriesByName('first-contentful-paint')[0];
+        const data = performance.getEntriesByType('resource')
+          .filter(e => e.name.endsWith('/' + name));
+        return {paint: paint && paint.startTime, data: data.map(e => e.startTime)};
+    }""", f"{explorer.FIRST}.bin.gz")
+    assert timing["paint"] is not None and len(timing["data"]) == 1, timing
+    assert timing["data"][0] > timing["paint"], timing

@@ -1,7 +1,9 @@
 // The optimizer explorer: draws runs that optim_ref computed at build time (scripts/explorer.py).
 // Nothing is optimised here. The page's container names the data folder (data-base) and the
 // language (data-lang); the manifest lists surfaces, optimizers, their grids and the labels.
-// Each surface's runs are one binary file, fetched when the surface is first chosen:
+// Each surface's runs are one gzipped binary file (<surface>.bin.gz: GitHub Pages would not
+// compress a .bin), fetched when the surface is first chosen and unzipped here with
+// DecompressionStream; unzipped, it is:
 //   int16 diverged_at[R]; then x, y and loss as uint16 [R*T], each delta-coded along a run
 //   and split into a low-byte and a high-byte plane. Coordinates 1..65534 map the window,
 //   0 and 65535 mean "left the window" (clamped to its edge); loss is asinh((f - ref) / c),
@@ -62,12 +64,20 @@
     return { div: div, qx: plane(2 * R), qy: plane(2 * R + 2 * N), ql: plane(2 * R + 4 * N),
              T: T };
   }
+  // the file is gzip; a server that labels it Content-Encoding: gzip has the browser unzip it
+  // already, so the magic bytes decide whether there is anything left to unzip
+  function gunzip(buffer) {
+    var head = new Uint8Array(buffer, 0, Math.min(2, buffer.byteLength));
+    if (head[0] !== 0x1f || head[1] !== 0x8b) return Promise.resolve(buffer);
+    var stream = new Blob([buffer]).stream().pipeThrough(new DecompressionStream("gzip"));
+    return new Response(stream).arrayBuffer();
+  }
   function load(info) {
     if (!loaded[info.name]) {
       loaded[info.name] = fetch(base + info.data).then(function (r) {
         if (!r.ok) throw new Error(info.data + ": HTTP " + r.status);
         return r.arrayBuffer();
-      }).then(function (buffer) {
+      }).then(gunzip).then(function (buffer) {
         state.timing.data = performance.now();
         return decode(buffer, info);
       });
@@ -314,7 +324,7 @@
   function drawPaths(shown) {
     var size = surface.imageSize;
     var f = fit(el.paths, widths.paths, function (w) { return w * size[1] / size[0]; });
-    var ctx = f.ctx, w = f.w, h = f.h, T = data.T;
+    var ctx = f.ctx, w = f.w, h = f.h, T = data ? data.T : 0;
     ctx.fillStyle = PAPER;
     ctx.fillRect(0, 0, w, h);
     if (image && image.complete && image.naturalWidth) ctx.drawImage(image, 0, 0, w, h);
@@ -386,7 +396,7 @@
 
   function drawLoss(shown) {
     var f = fit(el.loss, widths.loss, function (w) { return Math.max(180, Math.min(w * 0.75, 340)); });
-    var ctx = f.ctx, w = f.w, h = f.h, T = data.T, left = 52, right = 10, top = 10, bottom = 30;
+    var ctx = f.ctx, w = f.w, h = f.h, T = data ? data.T : 0, left = 52, right = 10, top = 10, bottom = 30;
     var pw = w - left - right, ph = h - top - bottom, lo = Infinity, hi = -Infinity;
     shown.forEach(function (item) {
       for (var t = 0; t <= item.last; t++) {
@@ -456,8 +466,14 @@
   }
 
   function draw() {
-    if (!data || !surface) return;
+    if (!surface) return;
     var started = performance.now();
+    el.lossCaption.textContent = surface.hasMinimum ? L.lossGap : L.lossSym;
+    if (!data) {  // the first surface's data is on its way: contours, starts and axes now
+      drawPaths([]);
+      drawLoss([]);
+      return;
+    }
     var shown = selected().map(describe);
     drawPaths(shown);
     drawLoss(shown);
@@ -478,7 +494,6 @@
       words.push(item.shownDiverged ? item.opt.name + ": " + text
         : fmt(L.summary, { name: item.opt.name, step: Math.min(S.step, item.last), loss: num(item.loss) }));
     });
-    el.lossCaption.textContent = surface.hasMinimum ? L.lossGap : L.lossSym;
     // the live region speaks when the picture stands still, not at every frame of a play
     if (!S.playing) el.status.textContent = shown.length ? words.join(" · ") : L.none;
     publish(shown, performance.now() - started);
@@ -515,14 +530,20 @@
     var info = M.surfaces.filter(function (s) { return s.name === name; })[0];
     requested = name;
     el.status.textContent = L.loading;
-    return load(info).then(function (decoded) {
+    if (!data) {  // nothing drawn yet: show this surface's contours while its runs load
+      surface = info;
+      showBackground(info);
+      sync();
+      measure();
+      draw();
+    }
+    // the fetch starts after that picture is painted, so the page is seen before the data
+    return afterPaint().then(function () { return load(info); }).then(function (decoded) {
       if (requested !== name) return;
       state.timing.decoded = performance.now();
       surface = info; data = decoded; S.surface = name; S.start = 0;
       recommendedRates();
-      image = new Image();
-      image.onload = draw;
-      image.src = base + info.image;
+      showBackground(info);
       S.step = reduceMotion ? M.steps : 0;
       sync();
       measure();
@@ -532,6 +553,19 @@
     }).catch(function (err) {
       el.status.textContent = L.loadError + " (" + err.message + ")";
       el.surface.value = S.surface || name;
+    });
+  }
+
+  function showBackground(info) {
+    if (image && image.dataset.surface === info.name) return;
+    image = new Image();
+    image.dataset.surface = info.name;
+    image.onload = draw;
+    image.src = base + info.image;
+  }
+  function afterPaint() {
+    return new Promise(function (resolve) {
+      requestAnimationFrame(function () { setTimeout(resolve, 0); });
     });
   }
 
