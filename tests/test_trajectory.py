@@ -199,13 +199,9 @@ def test_bad_starts_are_refused():
 
 
 def test_real_optimizers_sweep_exactly():
-    """The package's own optimizers (once importable), in a learning-rate sweep."""
-    try:
-        from optim_ref import Adam
-    except ImportError:
-        pytest.skip("optimizers not written yet")
-    if Adam is None:
-        pytest.skip("optimizers not written yet")
+    """The package's own optimizers, in a learning-rate sweep."""
+    from optim_ref import Adam
+
     f = functions.get("beale")
     lrs = np.array([1e-3, 1e-2, 1e-1, 1.0, 1e3])[:, None]
     starts = np.repeat(f.start[None], len(lrs), axis=0)
