@@ -45,7 +45,7 @@ import numpy as np
 
 import optim_ref
 from optim_ref import functions
-from scripts import cache, sources
+from scripts import cache, figures, sources
 
 KIND = "explorer"
 FORMAT = "explorer-v2"
@@ -56,18 +56,13 @@ SURFACE_BUDGET = 1_000_000
 TOTAL_BUDGET = 6_000_000
 SITE_DIR = "explorer"
 
-SURFACES = ("quadratic", "saddle", "rosenbrock", "beale", "himmelblau", "six_hump_camel",
-            "rastrigin")
+SURFACES = functions.NAMES
 FIRST = "quadratic"
 
+#: the registry's names for the surfaces, capitalised in English for the menu
 SURFACE_LABELS = {
-    "quadratic": {"ko": "조건수가 나쁜 이차 함수", "en": "Ill-conditioned quadratic"},
-    "saddle": {"ko": "안장면", "en": "Saddle"},
-    "rosenbrock": {"ko": "로젠브록 함수", "en": "Rosenbrock function"},
-    "beale": {"ko": "빌 함수", "en": "Beale function"},
-    "himmelblau": {"ko": "힘멜블라우 함수", "en": "Himmelblau function"},
-    "six_hump_camel": {"ko": "여섯 혹 낙타 함수", "en": "Six-hump camel function"},
-    "rastrigin": {"ko": "라스트리긴 함수", "en": "Rastrigin function"},
+    name: {"ko": label["ko"], "en": label["en"][:1].upper() + label["en"][1:]}
+    for name, label in figures.surface_names().items()
 }
 
 #: four starts per surface, the surface's own default first

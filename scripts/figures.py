@@ -226,5 +226,17 @@ def load(path: Path = REGISTRY) -> list[Figure]:
     return parse(data, path)
 
 
+def surface_names(path: Path = REGISTRY) -> dict[str, dict[str, str]]:
+    """How each surface is called, in each language (the registry's ``surface_names``)."""
+    names = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("surface_names") or {}
+    for surface in functions.NAMES:
+        shown = names.get(surface)
+        if not isinstance(shown, dict) or any(not shown.get(lang) for lang in LANGS):
+            raise RegistryError(f"{path}: surface_names.{surface}: needs a name in each of "
+                                f"{list(LANGS)}")
+    return {surface: {lang: names[surface][lang] for lang in LANGS}
+            for surface in functions.NAMES}
+
+
 def by_name(figures: list[Figure]) -> dict[str, Figure]:
     return {f.name: f for f in figures}
