@@ -7,8 +7,10 @@
 * on_page_markdown: replace ``[[figure NAME]]`` with the figure in the page's language;
   end every page that has a quiz file with its self-check quiz (scripts/quizzes.py), as
   mkdocs-quiz markup, before the quiz plugin reads the page (so at priority 10);
-* on_post_page: drop the CDN MathJax that nbconvert's template adds (KaTeX, shipped with
-  the site, renders notebook math too), and refuse a notebook page left as raw JSON.
+* on_post_page: typeset formulas with the shipped KaTeX; finish notebook pages
+  (scripts/notebooks.py: download link, no CDN scripts, refuse raw JSON); point links and
+  Material's base at each language's home (scripts/language_homes.py);
+* on_post_build: each language's home gets its search index and sitemap; one 404 page.
 
 mkdocs-static-i18n builds the site once per language, so every event runs twice; the
 cache is what makes the second pass cheap.
@@ -16,10 +18,8 @@ cache is what makes the second pass cheap.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
-import shutil
 import sys
 import time
 from pathlib import Path
@@ -33,7 +33,17 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from scripts import assets, cache, explorer, figure_markup, katex_ssr, notebooks, races, wheel  # noqa: E402
+from scripts import (  # noqa: E402
+    assets,
+    cache,
+    explorer,
+    figure_markup,
+    katex_ssr,
+    language_homes,
+    notebooks,
+    races,
+    wheel,
+)
 from scripts.data_files import DataFileError  # noqa: E402
 from scripts.data_pages import expand_data_page, figure_site_path, timeline_figures  # noqa: E402
 from scripts.figures import Figure, RegistryError, load  # noqa: E402
@@ -49,25 +59,11 @@ log = logging.getLogger("mkdocs.hooks.optim_ref")
 
 KATEX_DIST = ROOT / "node_modules" / "katex" / "dist"
 KATEX_FILES = ("katex.min.js", "katex.min.css", "contrib/auto-render.min.js")
-EXTERNAL_SCRIPT = re.compile(r"<script\b[^>]*\bsrc=[\"']https?://[^>]*>\s*</script>", re.I)
-# nbconvert's template also inlines a module that imports mermaid from a CDN when a
-# notebook has diagrams (ours have none); the site must request nothing from other hosts.
-EXTERNAL_IMPORT = re.compile(
-    r"<script\b[^>]*>(?:(?!</script>).)*?import\(\s*[\"'`]https?://(?:(?!</script>).)*?</script>",
-    re.S | re.I,
-)
-MATHJAX_CONFIG = re.compile(
-    r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S | re.I
-)
-
-HEAD_ALTERNATE = re.compile(r'<link rel="alternate" href="[^"]*" hreflang="([a-z-]+)">')
-
 _state: dict = {"figures": None, "files": {}, "placed": {}, "executed": {}}
 
 
 def _lang(config) -> str:
-    plugin = config.plugins.get("i18n")
-    return getattr(plugin, "current_language", None) or config.theme.get("language", "en")
+    return language_homes.current_language(config)
 
 
 def on_config(config):
@@ -193,104 +189,20 @@ def on_page_content(html: str, page, config, files) -> str:
 
 
 def on_post_page(output: str, page, config) -> str:
-    output = _alternates_at_language_roots(output, page, config)
+    output = language_homes.alternates_at_language_roots(output, page, config)
     if not page.file.src_uri.endswith(".ipynb"):
         try:  # formulas typeset now, not in the reader's browser (scripts/katex_ssr.py)
             output = katex_ssr.typeset(output)
         except katex_ssr.KatexError as exc:
             raise PluginError(f"{page.file.src_uri}: {exc}") from None
-    output = _search_base_at_language_root(output, page, config)
+    output = language_homes.search_base_at_language_root(output, page, config)
     if page.file.src_uri.endswith(".ipynb"):
-        output = _with_download_link(output, page, config)
-        output = MATHJAX_CONFIG.sub("", output)
-        output = EXTERNAL_SCRIPT.sub("", output)
-        output = EXTERNAL_IMPORT.sub("", output)
-        # a code cell that scrolls sideways must be reachable from the keyboard
-        output = output.replace('<div class="highlight-ipynb hl-', '<div tabindex="0" '
-                                'class="highlight-ipynb hl-')
-        if notebooks.is_raw_notebook_json(output):
-            raise PluginError(f"{page.file.src_uri}: the notebook page came out as raw JSON")
+        try:
+            output = notebooks.finish_page(output, Path(page.file.abs_src_path).name,
+                                           _lang(config))
+        except ValueError as exc:
+            raise PluginError(f"{page.file.src_uri}: {exc}") from None
     return output
-
-
-DOWNLOAD = {"ko": "이 노트북 내려받기", "en": "Download this notebook"}
-
-
-def _with_download_link(output: str, page, config) -> str:
-    """A visible link to the executed .ipynb that mkdocs-jupyter copies next to the page."""
-    name = Path(page.file.abs_src_path).name
-    label = DOWNLOAD.get(_lang(config), DOWNLOAD["en"])
-    link = (f'<p class="optim-download"><a href="{name}" download>'
-            f"{label} ({name})</a></p>")
-    wrapper = '<div class="jupyter-wrapper">'
-    return output.replace(wrapper, link + wrapper, 1)
-
-
-def _language_root(lang: str, config) -> str:
-    plugin = config.plugins.get("i18n")
-    default = getattr(plugin, "default_language", lang)
-    return "" if lang == default else f"{lang}/"
-
-
-def _alternates_at_language_roots(output: str, page, config) -> str:
-    """Point the head's ``<link rel=alternate hreflang>`` at each language's home.
-
-    Material's script fetches ``sitemap.xml`` next to every such link; pointing at the page
-    itself (``./``) makes it ask for ``optimizers/adam/sitemap.xml``, a 404 on every page.
-    The language switcher in the header keeps its links to the same page. The links are
-    absolute under ``site_url``: search engines (and Lighthouse's SEO audit) reject a
-    relative hreflang address.
-    """
-
-    def root(match: re.Match) -> str:
-        target = _language_root(match.group(1), config)
-        if config.site_url:
-            href = config.site_url.rstrip("/") + "/" + target
-        else:
-            href = figure_markup.relative(target.rstrip("/") or ".", page.url) + "/"
-        return f'<link rel="alternate" href="{href}" hreflang="{match.group(1)}">'
-
-    return HEAD_ALTERNATE.sub(root, output)
-
-
-CONFIG_BASE = re.compile(r'(<script id="__config" type="application/json">\{"annotate": [^,]*, '
-                         r'"base": ")([^"]*)(")')
-
-
-def _search_base_at_language_root(output: str, page, config) -> str:
-    """On an English page, Material's scripts take ``en/`` as the site's base.
-
-    Material loads ``search/search_index.json`` from its base; with the base at the
-    language's home, an English page searches ``en/search/search_index.json``, which
-    ``on_post_build`` fills with the English pages only (and the root index keeps Korean).
-    """
-    root = _language_root(_lang(config), config)
-    if not root:
-        return output
-    base = figure_markup.relative(root.rstrip("/"), page.url)
-    return CONFIG_BASE.sub(lambda m: m.group(1) + base + m.group(3), output, count=1)
-
-
-def _split_search_index(site: Path, config) -> None:
-    """One search index per language: each language's pages, at its own home."""
-    plugin = config.plugins.get("i18n")
-    index_path = site / "search" / "search_index.json"
-    if not index_path.is_file():
-        return
-    index = json.loads(index_path.read_text(encoding="utf-8"))
-    for lang in plugin.build_languages:
-        root = _language_root(lang, config)
-        others = [_language_root(x, config) for x in plugin.build_languages if x != lang]
-        if root:
-            docs = [{**d, "location": d["location"][len(root):]} for d in index["docs"]
-                    if d["location"].startswith(root)]
-        else:
-            docs = [d for d in index["docs"]
-                    if not any(o and d["location"].startswith(o) for o in others)]
-        own = {**index, "config": {**index["config"], "lang": [lang]}, "docs": docs}
-        target = site / root / "search" / "search_index.json"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        cache.atomic_write_bytes(target, json.dumps(own, ensure_ascii=False).encode("utf-8"))
 
 
 def on_post_template(output: str, template_name: str, config) -> str:
@@ -304,7 +216,8 @@ def on_post_template(output: str, template_name: str, config) -> str:
     base = urlsplit(config.site_url or "/").path or "/"
 
     def home(match: re.Match) -> str:
-        return f'href="{base}{_language_root(match.group(2), config)}" hreflang="{match.group(2)}"'
+        lang = match.group(2)
+        return f'href="{base}{language_homes.language_root(lang, config)}" hreflang="{lang}"'
 
     output = LANGUAGE_LINK.sub(home, output)
     plugin = config.plugins.get("i18n")
@@ -323,14 +236,6 @@ def on_post_build(config) -> None:
     site = Path(config.site_dir)
     if plugin is None or getattr(plugin, "building", False):
         return  # a nested per-language build: the combined index is not complete yet
-    _split_search_index(site, config)
     if _state.get("not_found"):  # the one 404 page GitHub Pages serves: the default language's
         cache.atomic_write_bytes(site / "404.html", _state["not_found"].encode("utf-8"))
-    if not (site / "sitemap.xml").is_file():
-        return
-    for lang in plugin.build_languages:
-        folder = site / _language_root(lang, config)
-        for name in ("sitemap.xml", "sitemap.xml.gz"):
-            if (site / name).is_file() and folder != site:
-                folder.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(site / name, folder / name)
+    language_homes.publish_per_language(site, config)

@@ -183,3 +183,45 @@ def anchor_headings(html: str, toc) -> str:
 
     relabel(toc)
     return out
+
+
+EXTERNAL_SCRIPT = re.compile(r"<script\b[^>]*\bsrc=[\"']https?://[^>]*>\s*</script>", re.I)
+# nbconvert's template also inlines a module that imports mermaid from a CDN when a
+# notebook has diagrams (ours have none); the site must request nothing from other hosts.
+EXTERNAL_IMPORT = re.compile(
+    r"<script\b[^>]*>(?:(?!</script>).)*?import\(\s*[\"'`]https?://(?:(?!</script>).)*?</script>",
+    re.S | re.I,
+)
+MATHJAX_CONFIG = re.compile(
+    r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S | re.I
+)
+
+
+DOWNLOAD = {"ko": "이 노트북 내려받기", "en": "Download this notebook"}
+
+
+def _with_download_link(output: str, name: str, lang: str) -> str:
+    """A visible link to the executed .ipynb that mkdocs-jupyter copies next to the page."""
+    label = DOWNLOAD.get(lang, DOWNLOAD["en"])
+    link = (f'<p class="optim-download"><a href="{name}" download>'
+            f"{label} ({name})</a></p>")
+    wrapper = '<div class="jupyter-wrapper">'
+    return output.replace(wrapper, link + wrapper, 1)
+
+
+def finish_page(output: str, name: str, lang: str) -> str:
+    """A rendered notebook page made fit for the site, or ValueError if it is raw JSON.
+
+    Adds the download link to ``name`` (the executed .ipynb beside the page), removes the
+    CDN MathJax and mermaid that nbconvert's template loads (the site's KaTeX typesets
+    notebook math) and lets the keyboard reach code cells that scroll sideways.
+    """
+    output = _with_download_link(output, name, lang)
+    output = MATHJAX_CONFIG.sub("", output)
+    output = EXTERNAL_SCRIPT.sub("", output)
+    output = EXTERNAL_IMPORT.sub("", output)
+    output = output.replace('<div class="highlight-ipynb hl-', '<div tabindex="0" '
+                            'class="highlight-ipynb hl-')
+    if is_raw_notebook_json(output):
+        raise ValueError("the notebook page came out as raw JSON")
+    return output
