@@ -115,7 +115,10 @@ def on_files(files: Files, config) -> Files:
     for src_uri, path in explorer.site_files():  # the explorer page's grid and contours
         _add(files, config, src_uri, path)
 
-    built = wheel.wheel()
+    try:
+        built = wheel.wheel()
+    except wheel.WheelError as exc:
+        raise PluginError(str(exc)) from None
     _add(files, config, f"downloads/{built.name}", built)
 
     executed = {}
