@@ -23,7 +23,8 @@ def current_language(config) -> str:
     return getattr(plugin, "current_language", None) or config.theme.get("language", "en")
 
 
-HEAD_ALTERNATE = re.compile(r'<link rel="alternate" href="[^"]*" hreflang="([a-z-]+)">')
+HEAD_ALTERNATE = re.compile(
+    r'(\s*)<link rel="alternate" href="[^"]*" hreflang="([a-z-]+)">')
 
 def language_root(lang: str, config) -> str:
     plugin = config.plugins.get("i18n")
@@ -39,15 +40,19 @@ def alternates_at_language_roots(output: str, page, config) -> str:
     The language switcher in the header keeps its links to the same page. The links are
     absolute under ``site_url``: search engines (and Lighthouse's SEO audit) reject a
     relative hreflang address.
+
+    Without a ``site_url`` the links go: a relative hreflang serves no search engine, and
+    Material would match the current address against a sitemap whose addresses no build
+    can know (the site may be served from any host and folder). The header's language
+    switcher then follows its own link, which the i18n plugin points at the same page.
     """
+    if not config.site_url:
+        return HEAD_ALTERNATE.sub("", output)
 
     def root(match: re.Match) -> str:
-        target = language_root(match.group(1), config)
-        if config.site_url:
-            href = config.site_url.rstrip("/") + "/" + target
-        else:
-            href = figure_markup.relative(target.rstrip("/") or ".", page.url) + "/"
-        return f'<link rel="alternate" href="{href}" hreflang="{match.group(1)}">'
+        space, lang = match.groups()
+        href = config.site_url.rstrip("/") + "/" + language_root(lang, config)
+        return f'{space}<link rel="alternate" href="{href}" hreflang="{lang}">'
 
     return HEAD_ALTERNATE.sub(root, output)
 
@@ -96,6 +101,10 @@ def publish_per_language(site: Path, config) -> None:
     """After every language is built: a search index and a sitemap at each language home."""
     plugin = config.plugins.get("i18n")
     split_search_index(site, config)
+    if not config.site_url:  # MkDocs wrote "None/..." addresses: no sitemap is right here
+        for name in ("sitemap.xml", "sitemap.xml.gz"):
+            (site / name).unlink(missing_ok=True)
+        return
     if not (site / "sitemap.xml").is_file():
         return
     for lang in plugin.build_languages:
