@@ -44,7 +44,7 @@ prereqs:
 	  echo "make: Python 3.11 or newer is needed as '$(PYTHON)': install it, or run make PYTHON=/path/to/python3.11"; exit 1; }
 	@$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || { \
 	  echo "make: '$(PYTHON)' has no venv/ensurepip: install Debian's python3-venv (apt-get install python3-venv)"; exit 1; }
-	@command -v node >/dev/null 2>&1 && node -e 'process.exit(+process.versions.node.split(".")[0] < 20)' || { \
+	@command -v node >/dev/null 2>&1 && node -e 'process.exit(parseInt(process.versions.node) < 20 ? 1 : 0)' || { \
 	  echo "make: Node.js 20 or newer is needed (node): install it, e.g. apt-get install nodejs npm"; exit 1; }
 	@command -v npm >/dev/null 2>&1 && [ "$$(npm --version | cut -d. -f1)" -ge 9 ] || { \
 	  echo "make: npm 9 or newer is needed: install it with Node.js (apt-get install npm)"; exit 1; }
