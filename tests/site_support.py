@@ -42,9 +42,15 @@ class Build:
     base_url: str
 
 
-def build_site(dest: Path, port: int, *, extra_env: dict | None = None) -> Build:
-    """``mkdocs build --strict`` into ``dest`` with site_url under the sub-path."""
-    env = {**os.environ, "SITE_URL": f"http://127.0.0.1:{port}{SUBPATH}", **(extra_env or {})}
+def build_site(dest: Path, port: int | None, *, extra_env: dict | None = None) -> Build:
+    """``mkdocs build --strict`` into ``dest`` with site_url under the sub-path.
+
+    ``port=None`` builds with no ``SITE_URL`` at all, as a plain ``make build`` does.
+    """
+    env = {k: v for k, v in os.environ.items() if k != "SITE_URL"}
+    if port is not None:
+        env["SITE_URL"] = f"http://127.0.0.1:{port}{SUBPATH}"
+    env.update(extra_env or {})
     started = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(dest)],
@@ -54,25 +60,28 @@ def build_site(dest: Path, port: int, *, extra_env: dict | None = None) -> Build
     log = proc.stdout + proc.stderr
     if proc.returncode != 0:
         raise AssertionError(f"mkdocs build failed ({proc.returncode}):\n{log[-6000:]}")
-    return Build(dest, log, seconds, f"http://127.0.0.1:{port}{SUBPATH}")
+    return Build(dest, log, seconds, f"http://127.0.0.1:{port}{SUBPATH}" if port else "")
 
 
 class _SubPathHandler(http.server.SimpleHTTPRequestHandler):
-    """Serve ``directory`` at SUBPATH only, as GitHub Pages serves a project site."""
+    """Serve ``directory`` at a sub-path only, as GitHub Pages serves a project site."""
+
+    subpath = SUBPATH
 
     def translate_path(self, path: str) -> str:
         clean = path.split("?", 1)[0].split("#", 1)[0]
-        if not clean.startswith(SUBPATH):
+        if not clean.startswith(self.subpath):
             return str(Path(self.directory) / "__outside_the_site__")
-        return super().translate_path("/" + clean[len(SUBPATH):])
+        return super().translate_path("/" + clean[len(self.subpath):])
 
     def log_message(self, *args) -> None:  # keep pytest output quiet
         pass
 
 
 class Server:
-    def __init__(self, site: Path, port: int) -> None:
-        handler = functools.partial(_SubPathHandler, directory=str(site))
+    def __init__(self, site: Path, port: int, subpath: str = SUBPATH) -> None:
+        handler_class = type("Handler", (_SubPathHandler,), {"subpath": subpath})
+        handler = functools.partial(handler_class, directory=str(site))
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
