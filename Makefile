@@ -18,13 +18,13 @@ test: $(TEST_STAMP) $(NODE_STAMP) chromium
 	$(BIN)/python -m pytest -q
 
 bench: $(TEST_STAMP)
-	$(BIN)/python scripts/bench_optim.py
-	$(BIN)/python scripts/bench_gif.py
+	$(BIN)/python -m scripts.bench.optim
+	$(BIN)/python -m scripts.bench.gif
 
 # Lighthouse (mobile, median of 3) on the site served with gzip on 127.0.0.1, as Pages serves it.
 bench-site: $(TEST_STAMP) $(NODE_STAMP) chromium
 	CHROME_PATH=$${CHROMIUM_PATH:-$$(command -v chromium || echo /usr/bin/chromium)} \
-	  $(BIN)/python scripts/bench_site.py
+	  $(BIN)/python -m scripts.bench.site
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check optim_ref scripts tests

@@ -15,7 +15,7 @@ their decoded frames is honest. Prints details, then three lines other tools par
     size ratio: 30.4x
     max frame difference: 1.3/255
 
-Usage: python scripts/bench_gif.py [--out DIR] [--frames 200]
+Usage: python -m scripts.bench.gif [--out DIR] [--frames 200]
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ GitHub Pages gzips text (HTML, CSS, JavaScript, JSON, SVG) and serves a project 
 that sub-path, runs Lighthouse 3 times on each page (its default mobile settings: a
 throttled mid-range phone), and prints the median scores and bytes transferred:
 
-    make bench-site            (or: .venv/bin/python scripts/bench_site.py [--site DIR])
+    make bench-site            (or: .venv/bin/python -m scripts.bench.site [--site DIR])
 
 Targets: performance >= 95, accessibility 100, best practices >= 95, SEO >= 95, and at most
 1.5 MB transferred by an optimizer page before the reader scrolls (figures below the first
@@ -29,7 +29,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SUBPATH = "/optim-ref/"
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 CHROME = os.environ.get("CHROME_PATH") or os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium"

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from scripts.data_files import (
+from scripts.core.datafile import (
     DATA_DIR,
     ID_PATTERN,
     TEXT,

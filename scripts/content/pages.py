@@ -13,10 +13,10 @@ import html
 import re
 from pathlib import Path
 
-from scripts import cache
-from scripts.figure_markup import relative
-from scripts.glossary import GLOSSARY, Term
-from scripts.timeline import TIMELINE, TOPICS, Event
+from scripts.content.glossary import GLOSSARY, Term
+from scripts.content.timeline import TIMELINE, TOPICS, Event
+from scripts.core import cache
+from scripts.figures.markup import relative
 
 TIMELINE_DIRECTIVE = re.compile(r"^\[\[timeline\]\]\s*$", re.M)
 GLOSSARY_DIRECTIVE = re.compile(r"^\[\[glossary\]\]\s*$", re.M)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import re
 
-from scripts.glossary import HANGUL, Term
+from scripts.content.glossary import HANGUL, Term
 
 #: elements whose text is never wrapped
 SKIP_TAGS = {"code", "pre", "kbd", "samp", "script", "style", "a", "h1", "h2", "h3", "h4",

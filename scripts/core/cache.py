@@ -17,7 +17,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 #: OPTIM_REF_CACHE moves the cache (a clean build in a test, a shared cache in CI)
 CACHE_DIR = Path(os.environ.get("OPTIM_REF_CACHE") or ROOT / ".cache").resolve()
 MANIFEST = "manifest.json"

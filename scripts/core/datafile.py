@@ -15,9 +15,11 @@ from typing import Any
 import jsonschema
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+from scripts.core.languages import LANGS
+
+ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = ROOT / "docs" / "data"
-LANGS = ("ko", "en")
+
 ID_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"
 
 #: a text in both languages

@@ -1,8 +1,8 @@
 """Render every figure and animation of the registry into the cache, in parallel.
 
-    python scripts/build_assets.py              # what the cache lacks
-    python scripts/build_assets.py --only race-rosenbrock --only race-beale
-    python scripts/build_assets.py --force      # everything again
+    python -m scripts.figures.build_assets              # what the cache lacks
+    python -m scripts.figures.build_assets --only race-rosenbrock --only race-beale
+    python -m scripts.figures.build_assets --force      # everything again
 
 ``mkdocs build`` and ``mkdocs serve`` call the same code through the hook, so this command
 is only a way to warm the cache or re-render on purpose; it prints where files went.
@@ -16,9 +16,9 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from scripts import assets, figures  # noqa: E402
+from scripts.figures import jobs, registry
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,21 +30,21 @@ def main(argv: list[str] | None = None) -> int:
                         help="worker processes (default: the machine's cores)")
     args = parser.parse_args(argv)
     try:
-        registry = figures.load()
-    except figures.RegistryError as exc:
+        figures = registry.load()
+    except registry.RegistryError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    chosen = registry
+    chosen = figures
     if args.only:
-        known = figures.by_name(registry)
+        known = registry.by_name(figures)
         unknown = [name for name in args.only if name not in known]
         if unknown:
-            print(f"error: no figure named {', '.join(unknown)} in {figures.REGISTRY}",
+            print(f"error: no figure named {', '.join(unknown)} in {registry.REGISTRY}",
                   file=sys.stderr)
             return 2
         chosen = [known[name] for name in args.only]
     started = time.perf_counter()
-    done, rendered = assets.ensure(chosen, force=args.force, workers=args.jobs, progress=True)
+    done, rendered = jobs.ensure(chosen, force=args.force, workers=args.jobs, progress=True)
     seconds = time.perf_counter() - started
     size = sum(p.stat().st_size for files in done.values() for p in files.values())
     print(f"{len(done)} figure jobs ready ({rendered} rendered, {len(done) - rendered} "

@@ -16,7 +16,7 @@ import numpy as np
 
 import optim_ref
 from optim_ref import losses, mlp
-from scripts.figures import Figure
+from scripts.figures.registry import Figure
 
 #: the line the regression data came from, (slope, intercept)
 TRUE_LINE = (0.5, 2.0)

@@ -1,6 +1,6 @@
 """Render every figure of the registry into the cache, in parallel, once per change.
 
-Both ``scripts/build_assets.py`` (the command) and the MkDocs hook call ``ensure``; a
+Both ``python -m scripts.figures.build_assets`` (the command) and the MkDocs hook call ``ensure``; a
 second call with nothing changed only computes keys and verifies the cache.
 """
 
@@ -16,17 +16,18 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from scripts import cache, sources
-from scripts.figures import LANGS, Figure
+from scripts.core import cache, keys
+from scripts.core.languages import LANGS
+from scripts.figures.registry import Figure
 
 KIND = "figures"
 #: modules every figure's pixels depend on, besides its optimizers
 COMMON_MODULES = (
     "optim_ref.trajectory", "optim_ref.tuning", "optim_ref.functions",
-    "optim_ref.viz.animate", "optim_ref.viz.paths", "scripts.races", "scripts.render",
+    "optim_ref.viz.animate", "optim_ref.viz.paths", "scripts.figures.races", "scripts.figures.render_races",
 )
 #: the fits (scripts/render_fits.py and what it imports: data, losses, network, drawing)
-KIND_MODULES = {"line-fit": ("scripts.render_fits",), "width-fit": ("scripts.render_fits",)}
+KIND_MODULES = {"line-fit": ("scripts.figures.render_fits",), "width-fit": ("scripts.figures.render_fits",)}
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ def optimizer_modules(fig: Figure) -> list[str]:
 
 def key(job: Job) -> str:
     """Hash of what determines the files: parameters, code, library versions, font."""
-    code = sources.digest_modules(optimizer_modules(job.figure) + list(COMMON_MODULES)
+    code = keys.digest_modules(optimizer_modules(job.figure) + list(COMMON_MODULES)
                                   + list(KIND_MODULES.get(job.figure.kind, ())))
     return cache.digest("figure-v1", job.figure.params(), job.lang, code, _environment())
 
@@ -66,9 +67,9 @@ def jobs(figures: list[Figure]) -> list[Job]:
 
 
 def _render(job: Job, force: bool) -> tuple[str, dict[str, str], bool]:
-    from scripts import render, render_fits
+    from scripts.figures import render_fits, render_races
 
-    draw = render_fits.render if job.figure.kind in KIND_MODULES else render.render
+    draw = render_fits.render if job.figure.kind in KIND_MODULES else render_races.render
     files, rendered = cache.store(
         KIND, key(job), lambda d: draw(job.figure, job.lang, d), force=force
     )

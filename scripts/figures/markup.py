@@ -14,7 +14,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 
-from scripts.figures import Figure
+from scripts.figures.registry import Figure
 
 DIRECTIVE = re.compile(r"^\[\[figure ([a-z0-9-]+)\]\]\s*$", re.MULTILINE)
 FIGURE_DIR = "figures"
@@ -79,7 +79,7 @@ def expand(markdown: str, place, page_url: str, lang: str, where: str) -> str:
         placed = place(match.group(1))
         if placed is None:
             raise FigureMarkupError(
-                f"{where}: [[figure {match.group(1)}]]: no such figure in scripts/figures.yml"
+                f"{where}: [[figure {match.group(1)}]]: no such figure in scripts/figures/figures.yml"
             )
         return "\n" + render_figure(placed, page_url, lang) + "\n"
 

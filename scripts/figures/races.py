@@ -15,7 +15,7 @@ import numpy as np
 import optim_ref
 from optim_ref import functions, tuning
 from optim_ref.trajectory import Run
-from scripts.figures import Figure
+from scripts.figures.registry import Figure
 
 #: how the optimizers are called in figures: the same in both languages
 LABELS = {"SGD": "GD", "Momentum": "Momentum", "NAG": "NAG", "Adagrad": "Adagrad",

@@ -1,4 +1,4 @@
-"""The figure registry: read ``scripts/figures.yml``, validate it, expand it into figures.
+"""The figure registry: read ``scripts/figures/figures.yml``, validate it, expand it into figures.
 
 A figure is declared once with its parameters and its caption and alt text in both
 languages. Validation happens before anything is drawn, and every error names the file,
@@ -19,9 +19,10 @@ import yaml
 
 import optim_ref
 from optim_ref import functions
+from scripts.core.languages import LANGS
 
 REGISTRY = Path(__file__).with_name("figures.yml")
-LANGS = ("ko", "en")
+
 KINDS = ("trajectory", "loss", "line-fit", "width-fit")
 #: kinds that fit a model to data rather than race over a surface (scripts/fits.py)
 FIT_KINDS = ("line-fit", "width-fit")

@@ -14,8 +14,9 @@ from pathlib import Path
 
 from optim_ref.viz import fits as fit_plots
 from optim_ref.viz import fonts
-from scripts import fits
-from scripts.figures import LANGS, Figure
+from scripts.core.languages import LANGS
+from scripts.figures import fits
+from scripts.figures.registry import Figure
 
 #: words on the fit figures: line-fit (data, outliers, true line, axes), width-fit
 FIT_WORDS = {

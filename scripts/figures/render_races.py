@@ -12,8 +12,9 @@ import json
 from pathlib import Path
 
 from optim_ref.viz import animate, fonts, paths
-from scripts import races
-from scripts.figures import LANGS, Figure
+from scripts.core.languages import LANGS
+from scripts.figures import races
+from scripts.figures.registry import Figure
 
 SIZE = (600, 450)
 #: axis words of the loss plots

@@ -3,7 +3,7 @@
 "use strict";
 const path = require("path");
 const readline = require("readline");
-const katex = require(path.join(__dirname, "..", "node_modules", "katex"));
+const katex = require(path.join(__dirname, "..", "..", "node_modules", "katex"));
 
 const lines = readline.createInterface({ input: process.stdin });
 lines.on("line", (line) => {

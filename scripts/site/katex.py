@@ -18,7 +18,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-SCRIPT = Path(__file__).with_name("katex_ssr.js")
+SCRIPT = Path(__file__).with_name("katex.js")
 FORMULA = re.compile(
     r'<(span|div) class="arithmatex">\s*(\\\(|\\\[)(.*?)(\\\)|\\\])\s*</\1>', re.S)
 

@@ -14,7 +14,9 @@ import re
 import shutil
 from pathlib import Path
 
-from scripts import cache, figure_markup
+from scripts.core import cache
+from scripts.figures import markup
+from scripts.site import upstream
 
 
 def current_language(config) -> str:
@@ -46,14 +48,13 @@ def alternates_at_language_roots(output: str, page, config) -> str:
         if config.site_url:
             href = config.site_url.rstrip("/") + "/" + target
         else:
-            href = figure_markup.relative(target.rstrip("/") or ".", page.url) + "/"
+            href = markup.relative(target.rstrip("/") or ".", page.url) + "/"
         return f'<link rel="alternate" href="{href}" hreflang="{match.group(1)}">'
 
     return HEAD_ALTERNATE.sub(root, output)
 
 
-CONFIG_BASE = re.compile(r'(<script id="__config" type="application/json">\{"annotate": [^,]*, '
-                         r'"base": ")([^"]*)(")')
+CONFIG_BASE = upstream.MATERIAL_CONFIG_BASE
 
 
 def search_base_at_language_root(output: str, page, config) -> str:
@@ -66,7 +67,7 @@ def search_base_at_language_root(output: str, page, config) -> str:
     root = language_root(current_language(config), config)
     if not root:
         return output
-    base = figure_markup.relative(root.rstrip("/"), page.url)
+    base = markup.relative(root.rstrip("/"), page.url)
     return CONFIG_BASE.sub(lambda m: m.group(1) + base + m.group(3), output, count=1)
 
 

@@ -28,14 +28,16 @@ from pathlib import Path
 from mkdocs.structure.files import File, Files
 from pymdownx import slugs
 
-from scripts import cache, sources
+from scripts.core import cache
+from scripts.core import keys
+from scripts.site import upstream
 
 KERNEL_TIMEOUT_S = 120
 
 
 def notebook_key(path: Path) -> str:
     versions = {p: importlib.metadata.version(p) for p in ("numpy", "matplotlib", "nbclient")}
-    return cache.digest("notebook-v1", path.read_bytes().hex(), sources.package_digest(), versions)
+    return cache.digest("notebook-v1", path.read_bytes().hex(), keys.package_digest(), versions)
 
 
 def _execute(src: Path, out_dir: Path) -> None:
@@ -82,14 +84,12 @@ def wrap_notebook_pages(files: Files, config, executed: dict[str, Path]) -> File
     ``executed`` maps a notebook's ``src_uri`` to its executed copy, which is what gets
     rendered (and offered for download) instead of the unexecuted source.
     """
-    from mkdocs_jupyter.plugin import NotebookFile
-
     for file in list(files):
         if not file.src_uri.endswith(".ipynb") or file.is_documentation_page():
             continue
         if not file.abs_src_path or not Path(file.abs_src_path).is_relative_to(config.docs_dir):
             continue
-        page = NotebookFile(file, **config)
+        page = upstream.notebook_file(file, config)
         # NotebookFile derives its destination from the unsuffixed name; the i18n plugin
         # already computed the right one (en/lab/index.html), so keep that.
         page.dest_path = file.dest_path
@@ -111,10 +111,7 @@ def _link_translations(page, config) -> None:
     documentation pages only, and a notebook was not one when it ran; without this the
     switcher on ``lab/`` would lead to the English home page instead of ``en/lab/``.
     """
-    from mkdocs_jupyter.plugin import NotebookFile
-    from mkdocs_static_i18n.suffix import create_i18n_file
-
-    plugin = config.plugins.get("i18n")
+    plugin = upstream.i18n_plugin(config)
     if plugin is None or not hasattr(page, "norm_src_uri"):
         return
     stem = page.norm_src_uri[: -len(".ipynb")]
@@ -124,8 +121,8 @@ def _link_translations(page, config) -> None:
         if lang in alternates or not (Path(config.docs_dir) / src).is_file():
             continue
         plain = File(src, config.docs_dir, config.site_dir, config.use_directory_urls)
-        alternates[lang] = create_i18n_file(
-            NotebookFile(plain, **config), lang, plugin.default_language,
+        alternates[lang] = upstream.create_i18n_file(
+            upstream.notebook_file(plain, config), lang, plugin.default_language,
             plugin.all_languages, config,
         )
     page.alternates = alternates

@@ -11,9 +11,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from scripts import cache, sources
+from scripts.core import cache
+from scripts.core import keys
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _build(out: Path) -> None:
@@ -34,7 +35,7 @@ def _build(out: Path) -> None:
 
 def wheel() -> Path:
     """The path of the cached wheel (built now if the package source changed)."""
-    key = cache.digest("wheel-v1", sources.package_digest(),
+    key = cache.digest("wheel-v1", keys.package_digest(),
                        (ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     files, _ = cache.store("wheel", key, _build)
     (path,) = (p for name, p in files.items() if name.endswith(".whl"))

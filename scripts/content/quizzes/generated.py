@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scripts.glossary import GLOSSARY, Term, load_glossary
-from scripts.quiz_model import LANGS, Choice, Question, QuizError
-from scripts.timeline import TIMELINE, Event, load_timeline
+from scripts.content.glossary import GLOSSARY, Term
+from scripts.content.quizzes.model import Choice, Question, QuizError
+from scripts.content.timeline import TIMELINE, Event
+from scripts.core.languages import LANGS
 
 MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
              "September", "October", "November", "December")
@@ -27,20 +28,6 @@ def when(e: Event, lang: str) -> str:
     return (f"{MONTHS_EN[e.month - 1]} " if e.month else "") + str(e.year)
 
 
-def source_stamp() -> tuple:
-    """What the generated questions depend on, for the quiz cache's key."""
-    return tuple((str(p), p.stat().st_mtime_ns if p.exists() else 0)
-                 for p in (TIMELINE, GLOSSARY))
-
-
-def events() -> dict[str, Event]:
-    return {e.id: e for e in load_timeline()}
-
-
-def terms() -> dict[str, Term]:
-    return {t.id: t for t in load_glossary()}
-
-
 def _lookup(table: dict, key: str, what: str, path: Path, where: str, field: str):
     if key not in table:
         raise QuizError(f"{where}: field {field}: {key!r} is not a {what} in "
@@ -51,8 +38,9 @@ def _lookup(table: dict, key: str, what: str, path: Path, where: str, field: str
 # --------------------------------------------------------------------------- timeline
 
 
-def timeline_question(record: dict, where: str) -> Question:
-    table = events()
+def timeline_question(record: dict, where: str, timeline: list[Event]) -> Question:
+    """The question a timeline record asks, written from the build's ``timeline``."""
+    table = {e.id: e for e in timeline}
     evs = [_lookup(table, e, "event", TIMELINE, where, f"events[{i}]")
            for i, e in enumerate(record["events"])]
     if record["timeline"] == "which-came-first":
@@ -141,8 +129,9 @@ def _which_year(qid: str, e: Event, all_events: list[Event]) -> Question:
 # --------------------------------------------------------------------------- glossary
 
 
-def term_question(record: dict, where: str) -> Question:
-    table = terms()
+def term_question(record: dict, where: str, glossary: list[Term]) -> Question:
+    """The fill-the-blank question a term record asks, from the build's ``glossary``."""
+    table = {t.id: t for t in glossary}
     right = _lookup(table, record["term"], "term", GLOSSARY, where, "term")
     others = [_lookup(table, t, "term", GLOSSARY, where, f"distractors[{i}]")
               for i, t in enumerate(record["distractors"])]

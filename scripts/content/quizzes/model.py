@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-LANGS = ("ko", "en")
-
 
 class QuizError(ValueError):
     """A quiz record that cannot be shown; the message names the file, the id and the field."""
