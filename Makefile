@@ -6,7 +6,7 @@ SITE_STAMP := $(VENV)/.site-installed
 TEST_STAMP := $(VENV)/.test-installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: serve build test bench bench-site lint lock chromium clean
+.PHONY: serve build test test-fast bench bench-site lint lock chromium clean
 
 serve: $(SITE_STAMP) $(NODE_STAMP)
 	SITE_URL=http://127.0.0.1:8000/ $(BIN)/mkdocs serve --livereload -a 127.0.0.1:8000
@@ -16,6 +16,10 @@ build: $(SITE_STAMP) $(NODE_STAMP)
 
 test: $(TEST_STAMP) $(NODE_STAMP) chromium
 	$(BIN)/python -m pytest -q
+
+# The package and the pipeline units: no whole-site build, no browser (under a minute).
+test-fast: $(TEST_STAMP) $(NODE_STAMP)
+	$(BIN)/python -m pytest -q -m "not slow and not browser"
 
 bench: $(TEST_STAMP)
 	$(BIN)/python -m scripts.bench.optim

@@ -114,6 +114,9 @@ def outcomes(built_site, tmp_path_factory) -> dict[str, tuple[int, str, Path]]:
             for name, proc in done.items()}
 
 
+pytestmark = pytest.mark.slow  # each case is a strict build of a copy of the site
+
+
 @pytest.mark.parametrize("name", list(CASES))
 def test_bad_input_fails_the_build_naming_file_and_record(outcomes, name):
     code, output, copy = outcomes[name]

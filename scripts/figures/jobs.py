@@ -24,10 +24,11 @@ KIND = "figures"
 #: modules every figure's pixels depend on, besides its optimizers
 COMMON_MODULES = (
     "optim_ref.trajectory", "optim_ref.tuning", "optim_ref.functions",
-    "optim_ref.viz.animate", "optim_ref.viz.paths", "scripts.figures.races", "scripts.figures.render_races",
+    "optim_ref.viz.animate", "optim_ref.viz.paths", "scripts.figures.races",
+    "scripts.figures.render_races",
 )
 #: the fits (scripts/render_fits.py and what it imports: data, losses, network, drawing)
-KIND_MODULES = {"line-fit": ("scripts.figures.render_fits",), "width-fit": ("scripts.figures.render_fits",)}
+KIND_MODULES = {kind: ("scripts.figures.render_fits",) for kind in ("line-fit", "width-fit")}
 
 
 @dataclass(frozen=True)
@@ -94,19 +95,16 @@ def ensure(
         return done, 0
     workers = max(1, min(workers or os.cpu_count() or 1, len(missing)))
     bar = _progress(len(missing), progress)
+    # Fresh ``spawn`` workers, never ``fork`` or this process: a worker imports optim_ref and
+    # scripts from disk, so what it renders is the source the key was computed from, even
+    # under ``mkdocs serve``, which reloads the hook but not the modules it imported.
+    ctx = multiprocessing.get_context("spawn")
     try:
-        if workers == 1:
-            results = (_render(job, force) for job in missing)
-        else:
-            ctx = multiprocessing.get_context("fork")
-            pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
-            results = pool.map(_render, missing, [force] * len(missing))
-        by_label = {job.label: job for job in missing}
-        for label, files, _ in results:
-            done[by_label[label]] = {n: Path(p) for n, p in files.items()}
-            bar.update(1)
-        if workers > 1:
-            pool.shutdown()
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+            by_label = {job.label: job for job in missing}
+            for label, files, _ in pool.map(_render, missing, [force] * len(missing)):
+                done[by_label[label]] = {n: Path(p) for n, p in files.items()}
+                bar.update(1)
     finally:
         bar.close()
     return done, len(missing)

@@ -79,7 +79,8 @@ def expand(markdown: str, place, page_url: str, lang: str, where: str) -> str:
         placed = place(match.group(1))
         if placed is None:
             raise FigureMarkupError(
-                f"{where}: [[figure {match.group(1)}]]: no such figure in scripts/figures/figures.yml"
+                f"{where}: [[figure {match.group(1)}]]: no such figure in "
+                "scripts/figures/figures.yml"
             )
         return "\n" + render_figure(placed, page_url, lang) + "\n"
 

@@ -60,10 +60,6 @@ class Race:
     def losses(self) -> np.ndarray:
         return np.concatenate([r.loss for r in self.runs])
 
-    @property
-    def diverged(self) -> np.ndarray:
-        return np.concatenate([r.diverged for r in self.runs])
-
 
 def surface_of(fig: Figure):
     return functions.get(fig.surface)
