@@ -4,6 +4,7 @@ figure markup, and the notebook guards."""
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 
 import pytest
@@ -68,6 +69,26 @@ def test_editing_one_optimizer_changes_exactly_the_keys_of_the_figures_that_show
     shows_adagrad = {job.figure.name for job in todo if "Adagrad" in job.figure.optimizers}
     assert changed == shows_adagrad
     assert "path-adagrad-quadratic" in changed and "path-adam-quadratic" not in changed
+
+
+def test_editing_the_registry_code_changes_no_key(monkeypatch):
+    """An error message of the registry is not in any key; its parsed parameters are."""
+    todo = jobs.jobs(registry.load())
+    before = {job: jobs.key(job) for job in todo}
+    real = keys.module_source
+
+    def edited(name: str) -> bytes:
+        text = real(name)
+        if name == "scripts.figures.registry":
+            assert b"declared twice" in text
+            return text.replace(b"declared twice", b"is declared twice")
+        return text
+
+    monkeypatch.setattr(keys, "module_source", edited)
+    assert {job: jobs.key(job) for job in todo} == before
+    longer = jobs.Job(dataclasses.replace(todo[0].figure, steps=todo[0].figure.steps + 1),
+                      todo[0].lang)
+    assert jobs.key(longer) != before[todo[0]]
 
 
 def test_captions_do_not_enter_the_key(monkeypatch):

@@ -53,7 +53,7 @@ def _is_module(name: str) -> bool:
         return False
 
 
-def closure(names: list[str] | tuple[str, ...]) -> list[str]:
+def closure(names: list[str] | tuple[str, ...], exclude: tuple[str, ...] = ()) -> list[str]:
     """The modules in ``names`` and every project module they import, transitively.
 
     A package's ``__init__`` is not followed into its siblings: importing
@@ -64,7 +64,7 @@ def closure(names: list[str] | tuple[str, ...]) -> list[str]:
     stack = list(names)
     while stack:
         mod = stack.pop()
-        if mod in seen:
+        if mod in seen or mod in exclude:
             continue
         seen.add(mod)
         if module_path(mod).name == "__init__.py" and mod not in names:
@@ -78,10 +78,10 @@ def module_source(name: str) -> bytes:
     return module_path(name).read_bytes()
 
 
-def digest_modules(names: list[str] | tuple[str, ...]) -> str:
-    """SHA-256 over the source of the modules and their project imports."""
+def digest_modules(names: list[str] | tuple[str, ...], exclude: tuple[str, ...] = ()) -> str:
+    """SHA-256 over the source of the modules and their project imports (not ``exclude``)."""
     h = hashlib.sha256()
-    for mod in closure(names):
+    for mod in closure(names, exclude):
         h.update(mod.encode() + b"\0" + module_source(mod) + b"\0")
     return h.hexdigest()[:24]
 
