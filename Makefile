@@ -9,7 +9,7 @@ TEST_STAMP := $(VENV)/.test-installed
 NODE_SITE_STAMP := node_modules/.site-installed
 NODE_DEV_STAMP  := node_modules/.dev-installed
 
-.PHONY: serve build test bench bench-site lint lock chromium clean prereqs prereqs-test fresh-clone
+.PHONY: serve build test test-fast bench bench-site lint lock chromium clean prereqs prereqs-test fresh-clone
 
 serve: $(SITE_STAMP) $(NODE_SITE_STAMP)
 	SITE_URL=http://127.0.0.1:$(PORT)/ $(BIN)/mkdocs serve --livereload -a 127.0.0.1:$(PORT)
@@ -20,9 +20,13 @@ build: $(SITE_STAMP) $(NODE_SITE_STAMP)
 test: $(TEST_STAMP) $(NODE_DEV_STAMP) chromium
 	$(BIN)/python -m pytest -q
 
+# The package and the pipeline units: no whole-site build, no browser (under a minute).
+test-fast: $(TEST_STAMP) $(NODE_SITE_STAMP)
+	$(BIN)/python -m pytest -q -m "not slow and not browser"
+
 bench: $(TEST_STAMP)
-	$(BIN)/python scripts/bench_optim.py
-	$(BIN)/python scripts/bench_gif.py
+	$(BIN)/python -m scripts.bench.optim
+	$(BIN)/python -m scripts.bench.gif
 	$(PYTHON) scripts/bench/first_page.py
 
 # A fresh clone of HEAD, `make serve` in it with nothing but the site's own lock, its first
@@ -33,7 +37,7 @@ fresh-clone: prereqs
 # Lighthouse (mobile, median of 3) on the site served with gzip on 127.0.0.1, as Pages serves it.
 bench-site: $(TEST_STAMP) $(NODE_DEV_STAMP) chromium
 	CHROME_PATH=$${CHROMIUM_PATH:-$$(command -v chromium || echo /usr/bin/chromium)} \
-	  $(BIN)/python scripts/bench_site.py
+	  $(BIN)/python -m scripts.bench.site
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check optim_ref scripts tests

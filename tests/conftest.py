@@ -37,3 +37,20 @@ def browser():
                                headless=True)
         yield b
         b.close()
+
+
+#: fixtures that make a test a layer above the units: a whole-site build, or Chromium
+SLOW_FIXTURES = {"built_site", "served_site"}
+BROWSER_FIXTURES = {"browser"}
+
+
+def pytest_collection_modifyitems(items):
+    """One rule for the markers: a test that builds the whole site is ``slow``, one that
+    drives Chromium is ``browser`` (and slow), whatever its module says, so
+    ``pytest -m "not slow and not browser"`` (``make test-fast``) runs the units only."""
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        if used & BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
+        if used & (SLOW_FIXTURES | BROWSER_FIXTURES):
+            item.add_marker(pytest.mark.slow)

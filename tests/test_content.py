@@ -16,7 +16,7 @@ from site_support import ROOT
 
 import optim_ref
 from optim_ref import losses, mlp
-from scripts import figures, fits, races
+from scripts.figures import fits, races, registry
 
 DOCS = ROOT / "docs"
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
@@ -194,7 +194,7 @@ def test_fit_figures_are_built_with_alt_text_in_the_page_language(built_site, ur
     for text in (alt, caption):
         assert len(text) > 60
         assert bool(HANGUL.search(text)) == (lang == "ko"), f"{name} ({lang}): {text!r}"
-    fig = figures.by_name(figures.load())[name]
+    fig = registry.by_name(registry.load())[name]
     if name == "outlier-line-fit":
         result = fits.compute_lines(fig)
         for a, _ in result.lines:
@@ -232,7 +232,7 @@ def test_the_cross_entropy_table_is_what_optim_ref_computes():
 
 
 def test_the_outlier_slopes_on_the_page_are_the_fitted_ones():
-    fig = figures.by_name(figures.load())["outlier-line-fit"]
+    fig = registry.by_name(registry.load())["outlier-line-fit"]
     result = fits.compute_lines(fig)
     slopes = dict(zip(result.losses, (f"{ab[0]:.2f}" for ab in result.lines), strict=True))
     for text in _both("components"):
@@ -243,7 +243,7 @@ def test_the_outlier_slopes_on_the_page_are_the_fitted_ones():
 
 
 def test_the_seed_losses_on_the_neural_network_page_are_computed():
-    fig = figures.by_name(figures.load())["mlp-width-fit"]
+    fig = registry.by_name(registry.load())["mlp-width-fit"]
     x, y = fits.width_data()
     finals = []
     for seed in (0, 1, 2):
@@ -256,7 +256,7 @@ def test_the_seed_losses_on_the_neural_network_page_are_computed():
 
 
 def _race(surface: str) -> tuple[dict[str, str], races.Race]:
-    race = races.compute(figures.by_name(figures.load())[f"race-{surface}"])
+    race = races.compute(registry.by_name(registry.load())[f"race-{surface}"])
     fn = races.surface_of(race.figure)
     return {label: races.describe_run(run, label, fn, "en")
             for run, label in zip(race.runs, race.labels, strict=True)}, race

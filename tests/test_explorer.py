@@ -1,6 +1,6 @@
 """The explorer's data: what the page draws is what optim_ref computes, and it stays small.
 
-The files are made by the same pipeline the build uses (scripts/explorer.site_files, through
+The files are made by the same pipeline the build uses (scripts/explorer/page.site_files, through
 the cache), decoded here, and compared with optim_ref run again, one cell at a time, for
 cells sampled over every surface and optimizer.
 """
@@ -16,12 +16,12 @@ import pytest
 
 import optim_ref
 from optim_ref import functions
-from scripts import explorer
+from scripts.explorer import grid, packing, page
 
 
 @pytest.fixture(scope="module")
 def site_files():
-    return dict(explorer.site_files())
+    return dict(page.site_files())
 
 
 @pytest.fixture(scope="module")
@@ -32,8 +32,8 @@ def manifest(site_files):
 def _decoded(site_files, manifest, name):
     info = next(s for s in manifest["surfaces"] if s["name"] == name)
     name = f"explorer/{info['data']}"
-    data = explorer.unpack(site_files[name].read_bytes(), name)
-    return info, explorer.decode(data, info["window"], info)
+    data = packing.unpack(site_files[name].read_bytes(), name)
+    return info, packing.decode(data, info["window"], info)
 
 
 def test_the_grid_covers_what_the_page_promises(manifest, site_files):
@@ -75,7 +75,7 @@ def test_data_equals_optim_ref_recomputed_for_sampled_cells(manifest, site_files
     checked = diverged = 0
     for name, opt, li, bi, si in _sampled_cells(manifest):
         info, dec = _decoded(site_files, manifest, name)
-        spec = explorer.SPEC[opt]
+        spec = grid.SPEC[opt]
         o = next(x for x in manifest["optimizers"] if x["name"] == opt)
         lr = spec.lrs[li]
         assert math.isclose(lr, o["lrs"][li], rel_tol=1e-5)
@@ -83,7 +83,7 @@ def test_data_equals_optim_ref_recomputed_for_sampled_cells(manifest, site_files
         surface = functions.get(name)
         run = optim_ref.run(spec.make(float(lr), beta), surface,
                             np.array(info["starts"][si]), manifest["steps"])
-        row = explorer.run_index(opt, li, bi, si, len(info["starts"]))
+        row = grid.run_index(opt, li, bi, si, len(info["starts"]))
         assert row == o["offset"] + (li * len(spec.betas) + bi) * len(info["starts"]) + si
         where = f"{name} {opt} lr={lr:.3g} beta={beta} start={si}"
         assert dec.diverged_at[row] == run.diverged_at[0], where
@@ -92,17 +92,17 @@ def test_data_equals_optim_ref_recomputed_for_sampled_cells(manifest, site_files
         for axis, (lo, hi), q, got in ((0, (x0, x1), dec.qx, dec.x), (1, (y0, y1), dec.qy, dec.y)):
             true = run.path[0, :, axis]
             inside = (true >= lo) & (true <= hi)
-            step = (hi - lo) / explorer.Q_SPAN
+            step = (hi - lo) / packing.Q_SPAN
             # inside the window: within half a quantisation step (and a hair for rounding)
             np.testing.assert_allclose(got[row][inside], true[inside], rtol=0,
                                        atol=step * 0.5 + 1e-9, err_msg=where)
             # outside: clamped to the edge and flagged by 0 (below) or 65535 (above)
             assert np.all(q[row][true < lo] == 0), where
-            assert np.all(q[row][true > hi] == explorer.Q_MAX), where
+            assert np.all(q[row][true > hi] == packing.Q_MAX), where
         s_min, s_max = info["lossRange"]
         s_true = np.arcsinh((run.loss[0] - info["lossRef"]) / info["lossScale"])
         s_got = np.arcsinh((dec.loss[row] - info["lossRef"]) / info["lossScale"])
-        ds = (s_max - s_min) / explorer.Q_MAX
+        ds = (s_max - s_min) / packing.Q_MAX
         np.testing.assert_allclose(s_got, s_true, rtol=0, atol=ds * 0.5 + 1e-9, err_msg=where)
         checked += 1
     assert checked >= 5 * 24 and diverged > 0
@@ -119,52 +119,76 @@ def test_budgets_as_served(manifest, site_files):
         assert published[:2] == b"\x1f\x8b", name  # gzip on disk, not a name only
         served = len(published)
         assert served == s["bytes"], name
-        assert served <= explorer.SURFACE_BUDGET, (s["name"], served)
+        assert served <= page.SURFACE_BUDGET, (s["name"], served)
         total += served
     manifest_bytes = site_files["explorer/data/manifest.json"].read_bytes()
     total += len(gzip.compress(manifest_bytes, compresslevel=6, mtime=0))  # Pages gzips JSON
-    assert total <= explorer.TOTAL_BUDGET, total
+    assert total <= page.TOTAL_BUDGET, total
 
 
 def test_the_published_gzip_is_deterministic():
     """No file name and no time in the gzip header: the same grid, the same bytes."""
-    packed = explorer.pack(b"explorer" * 1000)
-    assert packed == explorer.pack(b"explorer" * 1000)
+    packed = packing.pack(b"explorer" * 1000)
+    assert packed == packing.pack(b"explorer" * 1000)
     flags, mtime = packed[3], int.from_bytes(packed[4:8], "little")
     assert flags & 0x08 == 0 and mtime == 0
-    assert explorer.unpack(packed) == b"explorer" * 1000
+    assert packing.unpack(packed) == b"explorer" * 1000
 
 
 def test_unpack_names_a_file_that_is_not_gzip():
     with pytest.raises(ValueError, match="explorer/data/x.bin.gz: not a gzip file"):
-        explorer.unpack(b"\0\1\2", "explorer/data/x.bin.gz")
+        packing.unpack(b"\0\1\2", "explorer/data/x.bin.gz")
 
 
 def test_the_cache_key_follows_the_optimizer_code(monkeypatch):
-    from scripts import sources
+    from scripts.core import keys
 
-    before = explorer.key("quadratic")
-    real = sources.module_source
+    before = page.key("quadratic")
+    real = keys.module_source
 
     def edited(name):
         src = real(name)
         return src + b"\n# edited\n" if name == "optim_ref.optimizers.adam" else src
 
-    monkeypatch.setattr(sources, "module_source", edited)
-    assert explorer.key("quadratic") != before
-    monkeypatch.setattr(sources, "module_source", real)
-    assert explorer.key("quadratic") == before
+    monkeypatch.setattr(keys, "module_source", edited)
+    assert page.key("quadratic") != before
+    monkeypatch.setattr(keys, "module_source", real)
+    assert page.key("quadratic") == before
 
 
 def test_quantisation_flags_points_outside_the_window():
-    q = explorer.quantise_coords(np.array([-5.0, -3.0, 0.0, 3.0, 7.0]), -3.0, 3.0)
-    assert q.tolist() == [0, 1, 32767, explorer.Q_SPAN + 1, explorer.Q_MAX]
-    back = explorer.dequantise_coords(q, -3.0, 3.0)
+    q = packing.quantise_coords(np.array([-5.0, -3.0, 0.0, 3.0, 7.0]), -3.0, 3.0)
+    assert q.tolist() == [0, 1, 32767, packing.Q_SPAN + 1, packing.Q_MAX]
+    back = packing.dequantise_coords(q, -3.0, 3.0)
     assert back.tolist()[0] == -3.0 and back.tolist()[-1] == 3.0
 
 
 def test_decode_names_a_truncated_file():
     with pytest.raises(ValueError, match="explorer data: 10 bytes"):
-        explorer.decode(b"\0" * 10, ((0, 1), (0, 1)), {"runs": 2, "points": 3,
+        packing.decode(b"\0" * 10, ((0, 1), (0, 1)), {"runs": 2, "points": 3,
                                                         "lossRange": [0, 1], "lossRef": 0,
                                                         "lossScale": 1})
+
+
+def test_the_recommended_rate_is_the_rule_applied_to_the_published_runs(site_files, manifest):
+    """The page's "recommended" rate is tuning.best_lr's choice; read back from the data the
+    reader sees, it is the eligible run (no divergence, inside the window) with the lowest
+    final loss from the first start with the default beta, ties to the smaller rate."""
+    for name in grid.SURFACES:
+        info, data = _decoded(site_files, manifest, name)
+        for spec in grid.SPECS:
+            bi = spec.betas.index(spec.beta.default) if spec.beta else 0
+            rows = [grid.run_index(spec.name, li, bi, 0) for li in range(grid.N_LR)]
+            # out-of-window points are flagged 0 / Q_MAX (decoded values sit at the edge)
+            inside = np.all((data.qx[rows] > 0) & (data.qx[rows] < packing.Q_MAX)
+                            & (data.qy[rows] > 0) & (data.qy[rows] < packing.Q_MAX), axis=-1)
+            ok = (data.diverged_at[rows] < 0) & inside
+            chosen = info["bestLr"][spec.name]
+            if ok.any():
+                assert ok[chosen], (name, spec.name)
+                # quantised losses: the chosen run is among the lowest eligible finals
+                finals = np.where(ok, data.loss[rows, -1], np.inf)
+                assert np.isclose(finals[chosen], finals.min(), rtol=1e-4, atol=1e-9), \
+                    (name, spec.name, finals[chosen], finals.min())
+            else:
+                assert chosen == 0, (name, spec.name)

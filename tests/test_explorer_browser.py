@@ -16,7 +16,7 @@ import pytest
 
 import optim_ref
 from optim_ref import functions
-from scripts import explorer
+from scripts.explorer import grid
 
 pytestmark = pytest.mark.browser
 
@@ -146,11 +146,11 @@ def test_play_and_scrub_move_the_step(open_explorer, prefix, lang):
 def _first_diverging_sgd_cell() -> tuple[int, int]:
     """The smallest SGD learning rate of the grid that optim_ref says diverges on the
     quadratic from the first start, and the step at which it does."""
-    spec = explorer.SPEC["SGD"]
-    start = np.array(explorer.STARTS["quadratic"][0])
+    spec = grid.SPEC["SGD"]
+    start = np.array(grid.STARTS["quadratic"][0])
     for index, lr in enumerate(spec.lrs):
         run = optim_ref.run(spec.make(float(lr), None), functions.get("quadratic"), start,
-                            explorer.STEPS)
+                            grid.STEPS)
         if run.diverged[0]:
             return index, int(run.diverged_at[0])
     raise AssertionError("no SGD learning rate of the grid diverges on the quadratic")
@@ -185,7 +185,7 @@ def test_a_375px_phone_needs_no_horizontal_scrolling(open_explorer, prefix, lang
     for box in ex.page.locator(".ox-check input[type=checkbox]").all():
         if not box.is_checked():
             box.tap()
-    assert len(ex.state()["optimizers"]) == len(explorer.SPECS)
+    assert len(ex.state()["optimizers"]) == len(grid.SPECS)
     ex.page.locator(".ox-start").nth(2).tap()
     assert ex.state()["start"] == 2
     width = ex.page.evaluate("document.documentElement.scrollWidth")
@@ -244,7 +244,7 @@ def test_interactive_within_a_second_and_a_slider_redraws_within_a_frame(
         }
         return out;
     }""")
-    assert abs(ex.state()["lr"]["Adam"] / explorer.SPEC["Adam"].lrs[11] - 1) < 1e-5
+    assert abs(ex.state()["lr"]["Adam"] / grid.SPEC["Adam"].lrs[11] - 1) < 1e-5
     assert statistics.median(times) < 16, times
 
 
@@ -255,12 +255,12 @@ def test_the_first_surface_is_fetched_after_the_page_is_painted(open_explorer, p
     ex = open_explorer(prefix)
     hrefs = ex.page.eval_on_selector_all("link[rel=preload]", "els => els.map(e => e.href)")
     assert not any(".bin" in h for h in hrefs), hrefs
-    assert ex.state()["surface"] == explorer.FIRST
+    assert ex.state()["surface"] == grid.FIRST
     timing = ex.page.evaluate("""(name) => {
         const paint = performance.getEntriesByName('first-contentful-paint')[0];
         const data = performance.getEntriesByType('resource')
           .filter(e => e.name.endsWith('/' + name));
         return {paint: paint && paint.startTime, data: data.map(e => e.startTime)};
-    }""", f"{explorer.FIRST}.bin.gz")
+    }""", f"{grid.FIRST}.bin.gz")
     assert timing["paint"] is not None and len(timing["data"]) == 1, timing
     assert timing["data"][0] > timing["paint"], timing

@@ -10,10 +10,11 @@ import pytest
 import yaml
 
 from optim_ref.viz import fits as fit_plots
-from scripts import assets, figures, fits, sources
+from scripts.core import keys
+from scripts.figures import fits, jobs, registry
 
-REGISTRY = yaml.safe_load(figures.REGISTRY.read_text(encoding="utf-8"))
-BY_NAME = figures.by_name(figures.load())
+REGISTRY = yaml.safe_load(registry.REGISTRY.read_text(encoding="utf-8"))
+BY_NAME = registry.by_name(registry.load())
 
 
 def _entry(name: str) -> int:
@@ -31,8 +32,8 @@ def _entry(name: str) -> int:
 def test_a_bad_fit_entry_names_the_figure_and_the_field(name, mutate, field):
     data = copy.deepcopy(REGISTRY)
     mutate(data["figures"][_entry(name)])
-    with pytest.raises(figures.RegistryError) as info:
-        figures.parse(data, figures.REGISTRY)
+    with pytest.raises(registry.RegistryError) as info:
+        registry.parse(data, registry.REGISTRY)
     assert f"figure {name!r}" in str(info.value)
     assert f"field {field!r}" in str(info.value)
 
@@ -41,7 +42,7 @@ def test_fit_figures_are_drawn_once_per_language():
     for name in ("outlier-line-fit", "mlp-width-fit"):
         fig = BY_NAME[name]
         assert fig.localized
-        assert [job.lang for job in assets.jobs([fig])] == list(figures.LANGS)
+        assert [job.lang for job in jobs.jobs([fig])] == list(registry.LANGS)
 
 
 def test_squared_error_is_the_loss_the_outliers_drag_away():
@@ -68,15 +69,16 @@ def test_a_wider_hidden_layer_fits_the_function_better():
 
 def test_the_fit_data_loss_and_network_are_in_the_cache_key_of_the_fits_only(monkeypatch):
     names = ("outlier-line-fit", "mlp-width-fit", "race-quadratic")
-    jobs = assets.jobs([BY_NAME[n] for n in names])
-    before = {job: assets.key(job) for job in jobs}
-    real = sources.module_source
-    for module in ("optim_ref.losses", "optim_ref.mlp", "optim_ref.viz.fits", "scripts.fits"):
+    todo = jobs.jobs([BY_NAME[n] for n in names])
+    before = {job: jobs.key(job) for job in todo}
+    real = keys.module_source
+    for module in ("optim_ref.losses", "optim_ref.mlp", "optim_ref.viz.fits",
+                   "scripts.figures.fits"):
         def edited(name: str, target: str = module) -> bytes:
             return real(name) + (b"\n# an edit\n" if name == target else b"")
 
-        monkeypatch.setattr(sources, "module_source", edited)
-        changed = {job.figure.name for job in jobs if assets.key(job) != before[job]}
+        monkeypatch.setattr(keys, "module_source", edited)
+        changed = {job.figure.name for job in todo if jobs.key(job) != before[job]}
         assert changed == {"outlier-line-fit", "mlp-width-fit"}, module
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from site_support import ROOT
 
-from scripts import cache
+from scripts.core import cache
 
 COPIED = ("docs", "scripts", "overrides")
 LINKED = ("optim_ref", "node_modules")
@@ -40,8 +40,8 @@ class Case:
 
 CASES = {
     "figure registry": Case(
-        "scripts/figures.yml", "    kind: trajectory\n", "    kind: trajectroy\n",
-        ("scripts/figures.yml", "figure 'path-{optimizer}-{surface}'", "'kind'")),
+        "scripts/figures/figures.yml", "    kind: trajectory\n", "    kind: trajectroy\n",
+        ("scripts/figures/figures.yml", "figure 'path-{optimizer}-{surface}'", "'kind'")),
     "missing translation": Case(
         "docs/optimizers/adam.en.md", None, "",
         ("docs/optimizers/adam.md", "no English twin", "docs/optimizers/adam.en.md")),
@@ -112,6 +112,9 @@ def outcomes(built_site, tmp_path_factory) -> dict[str, tuple[int, str, Path]]:
         done = dict(zip(copies, pool.map(_build, copies.values()), strict=True))
     return {name: (proc.returncode, proc.stdout + proc.stderr, copies[name])
             for name, proc in done.items()}
+
+
+pytestmark = pytest.mark.slow  # each case is a strict build of a copy of the site
 
 
 @pytest.mark.parametrize("name", list(CASES))

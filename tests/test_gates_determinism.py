@@ -4,7 +4,7 @@ Two builds, each with an empty cache of its own (OPTIM_REF_CACHE), so every figu
 explorer grid, notebook and wheel is made from scratch twice. Every file of the two sites is
 compared: figures and GIFs, data files, the wheel, and every page's HTML (quiz markup and
 figure markup included). What used to vary is pinned where it is made (the wheel's zip dates
-by SOURCE_DATE_EPOCH in scripts/wheel.py; PNG and GIF encoders write no timestamps).
+by SOURCE_DATE_EPOCH in scripts/site/wheel.py; PNG and GIF encoders write no timestamps).
 """
 
 from __future__ import annotations

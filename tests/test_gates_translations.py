@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import site_crawl
 
-from scripts import translations
+from scripts.site import translations
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from site_support import ROOT
 
-from scripts import wheel
+from scripts.site import wheel
 
 
 def _bin_without(tmp_path: Path, *missing: str) -> str:

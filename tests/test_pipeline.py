@@ -4,26 +4,29 @@ figure markup, and the notebook guards."""
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 
 import pytest
 import yaml
 
-from scripts import assets, cache, figure_markup, figures, notebooks, sources
+from scripts.core import cache, keys
+from scripts.figures import jobs, markup, registry
+from scripts.site import notebooks
 
-REGISTRY = yaml.safe_load(figures.REGISTRY.read_text(encoding="utf-8"))
+REGISTRY = yaml.safe_load(registry.REGISTRY.read_text(encoding="utf-8"))
 
 
-def _broken(mutate) -> figures.RegistryError:
+def _broken(mutate) -> registry.RegistryError:
     data = copy.deepcopy(REGISTRY)
     mutate(data)
-    with pytest.raises(figures.RegistryError) as info:
-        figures.parse(data, figures.REGISTRY)
+    with pytest.raises(registry.RegistryError) as info:
+        registry.parse(data, registry.REGISTRY)
     return info.value
 
 
 def test_the_registry_declares_the_figures_the_site_needs():
-    names = {f.name for f in figures.load()}
+    names = {f.name for f in registry.load()}
     for opt in ("sgd", "momentum", "nag", "adagrad", "adadelta", "rmsprop", "adam"):
         for surface in ("quadratic", "rosenbrock"):
             assert f"path-{opt}-{surface}" in names
@@ -44,36 +47,56 @@ def test_the_registry_declares_the_figures_the_site_needs():
 ])
 def test_a_bad_registry_entry_names_the_file_the_figure_and_the_field(mutate, figure, field):
     message = str(_broken(mutate))
-    assert str(figures.REGISTRY) in message
+    assert str(registry.REGISTRY) in message
     assert f"figure {figure!r}" in message
     assert f"field {field!r}" in message
 
 
 def test_editing_one_optimizer_changes_exactly_the_keys_of_the_figures_that_show_it(
         monkeypatch):
-    jobs = assets.jobs(figures.load())
-    before = {job: assets.key(job) for job in jobs}
-    real = sources.module_source
+    todo = jobs.jobs(registry.load())
+    before = {job: jobs.key(job) for job in todo}
+    real = keys.module_source
 
     def edited(name: str) -> bytes:
         text = real(name)
         return text + b"\n# an edit\n" if name == "optim_ref.optimizers.adagrad" else text
 
-    monkeypatch.setattr(sources, "module_source", edited)
-    sources._imports.cache_clear()
-    after = {job: assets.key(job) for job in jobs}
-    changed = {job.figure.name for job in jobs if before[job] != after[job]}
-    shows_adagrad = {job.figure.name for job in jobs if "Adagrad" in job.figure.optimizers}
+    monkeypatch.setattr(keys, "module_source", edited)
+    keys._imports.cache_clear()
+    after = {job: jobs.key(job) for job in todo}
+    changed = {job.figure.name for job in todo if before[job] != after[job]}
+    shows_adagrad = {job.figure.name for job in todo if "Adagrad" in job.figure.optimizers}
     assert changed == shows_adagrad
     assert "path-adagrad-quadratic" in changed and "path-adam-quadratic" not in changed
 
 
+def test_editing_the_registry_code_changes_no_key(monkeypatch):
+    """An error message of the registry is not in any key; its parsed parameters are."""
+    todo = jobs.jobs(registry.load())
+    before = {job: jobs.key(job) for job in todo}
+    real = keys.module_source
+
+    def edited(name: str) -> bytes:
+        text = real(name)
+        if name == "scripts.figures.registry":
+            assert b"declared twice" in text
+            return text.replace(b"declared twice", b"is declared twice")
+        return text
+
+    monkeypatch.setattr(keys, "module_source", edited)
+    assert {job: jobs.key(job) for job in todo} == before
+    longer = jobs.Job(dataclasses.replace(todo[0].figure, steps=todo[0].figure.steps + 1),
+                      todo[0].lang)
+    assert jobs.key(longer) != before[todo[0]]
+
+
 def test_captions_do_not_enter_the_key(monkeypatch):
-    fig = figures.load()[0]
-    job = assets.Job(fig, None)
-    reworded = assets.Job(figures.Figure(**{**fig.__dict__, "caption": {"ko": "a", "en": "b"}}),
+    fig = registry.load()[0]
+    job = jobs.Job(fig, None)
+    reworded = jobs.Job(registry.Figure(**{**fig.__dict__, "caption": {"ko": "a", "en": "b"}}),
                           None)
-    assert assets.key(job) == assets.key(reworded)
+    assert jobs.key(job) == jobs.key(reworded)
 
 
 def test_cache_renders_once_and_then_serves(tmp_path):
@@ -119,14 +142,14 @@ def test_a_manifest_without_its_file_is_not_an_entry(tmp_path):
 
 
 def _placed(name="race-quadratic", animated=True):
-    fig = figures.by_name(figures.load())[name]
-    return figure_markup.Placed(
+    fig = registry.by_name(registry.load())[name]
+    return markup.Placed(
         fig, f"figures/{name}.png", f"figures/{name}.gif" if animated else None,
         caption="A caption", alt='Alt with "quotes"', size=(600, 450))
 
 
 def test_figure_markup_is_relative_accessible_and_has_a_reduced_motion_twin():
-    out = figure_markup.render_figure(_placed(), "en/optimizers/adam/", "en")
+    out = markup.render_figure(_placed(), "en/optimizers/adam/", "en")
     assert 'src="../../../figures/race-quadratic.gif"' in out
     assert ('<source media="(prefers-reduced-motion: reduce)" '
             'srcset="../../../figures/race-quadratic.png">') in out
@@ -136,8 +159,8 @@ def test_figure_markup_is_relative_accessible_and_has_a_reduced_motion_twin():
 
 
 def test_a_page_naming_an_unknown_figure_fails_with_the_page_and_the_name():
-    with pytest.raises(figure_markup.FigureMarkupError) as info:
-        figure_markup.expand("x\n[[figure no-such]]\n", lambda n: None, "", "ko", "docs/x.md")
+    with pytest.raises(markup.FigureMarkupError) as info:
+        markup.expand("x\n[[figure no-such]]\n", lambda n: None, "", "ko", "docs/x.md")
     assert "docs/x.md" in str(info.value) and "no-such" in str(info.value)
 
 
@@ -152,12 +175,12 @@ def test_a_korean_figure_renders_every_glyph(tmp_path, caplog):
     import logging
     import warnings
 
-    from scripts import render
+    from scripts.figures import render_races
 
-    fig = figures.by_name(figures.load())["race-saddle-loss"]
+    fig = registry.by_name(registry.load())["race-saddle-loss"]
     with warnings.catch_warnings(record=True) as caught, caplog.at_level(logging.WARNING):
         warnings.simplefilter("always")
-        render.render(fig, "ko", tmp_path)
+        render_races.render(fig, "ko", tmp_path)
     messages = [str(w.message) for w in caught] + [r.getMessage() for r in caplog.records]
     assert not [m for m in messages if "glyph" in m.lower()], messages
     assert (tmp_path / "race-saddle-loss.png").stat().st_size > 10_000

@@ -12,11 +12,14 @@ import numpy as np
 import pytest
 
 import optim_ref
-from scripts import quiz_computed, quizzes
-from scripts.quiz_model import Choice, Question, QuizError
+from scripts.content.glossary import load_glossary
+from scripts.content.quizzes import bank, computed, markup
+from scripts.content.quizzes.model import Choice, Question, QuizError
+from scripts.content.timeline import load_timeline
 
 ROOT = Path(__file__).resolve().parent.parent
-ALL = quizzes.load_all()
+TIMELINE, GLOSSARY = load_timeline(), load_glossary()
+ALL = bank.load_all(TIMELINE, GLOSSARY)
 
 
 def write(tmp_path: Path, text: str, name: str = "page.yml") -> Path:
@@ -45,7 +48,8 @@ def three_concepts() -> str:
 
 
 def test_a_valid_file_loads(tmp_path):
-    assert [q.id for q in quizzes.load_file(write(tmp_path, three_concepts()))] == \
+    loaded = bank.load_file(write(tmp_path, three_concepts()), TIMELINE, GLOSSARY)
+    assert [q.id for q in loaded] == \
         ["q0", "q1", "q2"]
 
 
@@ -69,7 +73,7 @@ def test_a_valid_file_loads(tmp_path):
 def test_a_malformed_record_names_file_id_and_field(tmp_path, broken, field):
     path = write(tmp_path, broken(three_concepts()))
     with pytest.raises(QuizError) as err:
-        quizzes.load_file(path)
+        bank.load_file(path, TIMELINE, GLOSSARY)
     message = str(err.value)
     assert "page.yml" in message and "'q0'" in message and f"field {field}" in message
 
@@ -77,18 +81,18 @@ def test_a_malformed_record_names_file_id_and_field(tmp_path, broken, field):
 def test_no_right_choice_is_refused(tmp_path):
     text = three_concepts().replace("      correct: true\n", "      feedback: {ko: a, en: b}\n", 1)
     with pytest.raises(QuizError, match=r"page.yml: question 'q0': field choices: no choice"):
-        quizzes.load_file(write(tmp_path, text))
+        bank.load_file(write(tmp_path, text), TIMELINE, GLOSSARY)
 
 
 def test_a_page_needs_three_questions(tmp_path):
     with pytest.raises(QuizError, match="at least 3"):
-        quizzes.load_file(write(tmp_path, CONCEPT.format(n=0)))
+        bank.load_file(write(tmp_path, CONCEPT.format(n=0)), TIMELINE, GLOSSARY)
 
 
 def test_ids_are_unique_in_a_file(tmp_path):
     text = three_concepts().replace("id: q1", "id: q0")
     with pytest.raises(QuizError, match="'q0'.*field id: 'q0' is used twice"):
-        quizzes.load_file(write(tmp_path, text))
+        bank.load_file(write(tmp_path, text), TIMELINE, GLOSSARY)
 
 
 COMPUTED = """
@@ -118,25 +122,26 @@ COMPUTED = """
 def test_a_malformed_computed_record_names_its_field(tmp_path, broken, field):
     path = write(tmp_path, broken(COMPUTED) + "".join(CONCEPT.format(n=n) for n in range(2)))
     with pytest.raises(QuizError) as err:
-        quizzes.load_file(path)
+        bank.load_file(path, TIMELINE, GLOSSARY)
     assert "question 'c'" in str(err.value) and f"field {field}" in str(err.value)
 
 
 def test_timeline_and_glossary_names_are_checked(tmp_path):
     bad_event = "- id: t\n  timeline: which-year\n  events: [no-such-paper]\n"
     with pytest.raises(QuizError, match=r"question 't': field events\[0\]: 'no-such-paper'"):
-        quizzes.load_file(write(tmp_path, bad_event + three_concepts()))
+        bank.load_file(write(tmp_path, bad_event + three_concepts()), TIMELINE, GLOSSARY)
     bad_term = ("- id: g\n  term: learning-rate\n  sentence: {ko: ___ 입니다, en: ___ it is}\n"
                 "  distractors: [momentum, no-such-term]\n")
     with pytest.raises(QuizError, match=r"question 'g': field distractors\[1\]"):
-        quizzes.load_file(write(tmp_path, bad_term + three_concepts()))
+        bank.load_file(write(tmp_path, bad_term + three_concepts()), TIMELINE, GLOSSARY)
 
 
-def test_the_build_fails_on_a_malformed_quiz(tmp_path, monkeypatch):
-    """The hook turns a QuizError into a PluginError, which stops a strict build."""
+def test_the_build_fails_on_a_malformed_quiz_before_any_page(tmp_path, monkeypatch):
+    """The build object validates every quiz file in on_config: a QuizError becomes a
+    PluginError there, which stops a strict build before a page renders."""
     from mkdocs.exceptions import PluginError
 
-    import scripts.mkdocs_hook as hook
+    import scripts.hook as hook
 
     class Page:
         url = "optimizers/gd/"
@@ -153,12 +158,12 @@ def test_the_build_fails_on_a_malformed_quiz(tmp_path, monkeypatch):
     (quiz_dir / "optimizers").mkdir(parents=True)
     write(quiz_dir / "optimizers",
           three_concepts().replace("      feedback: {ko: 이유, en: Why}\n", "", 1), "gd.yml")
-    monkeypatch.setattr(quizzes, "QUIZ_DIR", quiz_dir)
-    monkeypatch.setitem(hook._state, "timeline", [])
-    monkeypatch.setitem(hook._state, "glossary", [])
+    monkeypatch.setattr(bank, "QUIZ_DIR", quiz_dir)
+    monkeypatch.setattr(bank.load_all, "__defaults__", (quiz_dir,))
     with pytest.raises(PluginError, match=r"gd.yml: question 'q0': field choices\[1\]"):
-        hook.on_page_markdown("# GD\n", Page(), Config(), None)
+        hook.on_config(Config())
     write(quiz_dir / "optimizers", three_concepts(), "gd.yml")
+    hook.on_config(Config())
     assert "## Check yourself" in hook.on_page_markdown("# GD\n", Page(), Config(), None)
 
 
@@ -252,7 +257,7 @@ def independent(name: str, g: dict) -> dict[str, float]:
 def computed_records():
     import yaml
 
-    for path in sorted(quizzes.QUIZ_DIR.rglob("*.yml")):
+    for path in sorted(bank.QUIZ_DIR.rglob("*.yml")):
         for record in yaml.safe_load(path.read_text(encoding="utf-8")):
             if "computed" in record:
                 yield pytest.param(record, id=f"{path.stem}:{record['id']}")
@@ -264,12 +269,12 @@ RECORDS = list(computed_records())
 def test_every_kind_of_computed_question_is_used():
     assert len(RECORDS) >= 12
     used = {p.values[0]["computed"] for p in RECORDS}
-    assert used == set(quiz_computed.COMPUTERS)
+    assert used == set(computed.COMPUTERS)
 
 
 @pytest.mark.parametrize("record", RECORDS)
 def test_every_computed_value_is_recomputed_independently(record):
-    made = quizzes.computed_values(record)
+    made = bank.computed_values(record)
     again = independent(record["computed"], record["given"])
     assert set(made) == set(again)
     for name, value in made.items():
@@ -278,13 +283,13 @@ def test_every_computed_value_is_recomputed_independently(record):
 
 @pytest.mark.parametrize("record", RECORDS)
 def test_the_right_choice_is_unique_and_every_choice_shows_distinct(record):
-    made = quizzes.computed_values(record)
-    shown = [quizzes.fmt_number(made[c["value"]], record["decimals"]) for c in record["choices"]]
+    made = bank.computed_values(record)
+    shown = [bank.fmt_number(made[c["value"]], record["decimals"]) for c in record["choices"]]
     assert len(set(shown)) == len(shown), shown
     assert sum(bool(c.get("correct")) for c in record["choices"]) == 1
     question = next(q for qs in ALL.values() for q in qs if q.id == record["id"])
     right = [c.text["en"] for c in question.choices if c.correct]
-    assert right == [quizzes.fmt_number(made[next(c["value"] for c in record["choices"]
+    assert right == [bank.fmt_number(made[next(c["value"] for c in record["choices"]
                                                   if c.get("correct"))], record["decimals"])]
 
 
@@ -292,12 +297,12 @@ def test_the_right_answers_are_optim_refs():
     """The right values are optim_ref's own steps, the ones the pages' figures run."""
     opt = optim_ref.Adam(lr=0.1, betas=(0.9, 0.999), eps=0.1)
     theta, _ = opt.step(one(1.0), one(0.2), opt.init(one(1.0)))
-    made = quiz_computed.COMPUTERS["adam_first_step"](theta=1.0, g=0.2, lr=0.1, beta1=0.9,
+    made = computed.COMPUTERS["adam_first_step"](theta=1.0, g=0.2, lr=0.1, beta1=0.9,
                                                      beta2=0.999, eps=0.1)
     assert made["right"] == float(theta[0])
     nag = optim_ref.NAG(lr=0.1, momentum=0.9)
     theta, state = nag.step(one(2.0), one(4.0), nag.init(one(2.0)))
-    made = quiz_computed.COMPUTERS["nag_first_step"](w0=2.0, lr=0.1, beta=0.9)
+    made = computed.COMPUTERS["nag_first_step"](w0=2.0, lr=0.1, beta=0.9)
     assert made["lookahead"] == float(theta[0])
     assert made["lecture_w"] == float(nag.lecture_point(theta, state)[0])
 
@@ -307,26 +312,25 @@ def test_eps_mistakes_show_at_the_questions_rounding():
     for record in (p.values[0] for p in RECORDS):
         eps_values = [c["value"] for c in record["choices"] if c["value"].startswith("eps_")]
         for value in eps_values:
-            made = quizzes.computed_values(record)
-            assert quizzes.fmt_number(made[value], record["decimals"]) != \
-                quizzes.fmt_number(made["right"], record["decimals"])
+            made = bank.computed_values(record)
+            assert bank.fmt_number(made[value], record["decimals"]) != \
+                bank.fmt_number(made["right"], record["decimals"])
             tiny = dict(record, given={**record["given"], "eps": 1e-8})
-            small = quizzes.computed_values(tiny)
-            assert quizzes.fmt_number(small[value], record["decimals"]) == \
-                quizzes.fmt_number(small["right"], record["decimals"])
+            small = bank.computed_values(tiny)
+            assert bank.fmt_number(small[value], record["decimals"]) == \
+                bank.fmt_number(small["right"], record["decimals"])
 
 
 def test_generated_questions_are_deterministic():
-    quizzes._cache.clear()
-    again = quizzes.load_all()
+    again = bank.load_all(load_timeline(), load_glossary())
     assert again == ALL
     for lang in ("ko", "en"):
-        assert [quizzes.render_section(qs, lang) for qs in again.values()] == \
-            [quizzes.render_section(qs, lang) for qs in ALL.values()]
+        assert [markup.render_section(qs, lang) for qs in again.values()] == \
+            [markup.render_section(qs, lang) for qs in ALL.values()]
 
 
 def test_timeline_questions_follow_the_timeline():
-    from scripts.timeline import load_timeline
+    from scripts.content.timeline import load_timeline
 
     events = {e.id: e for e in load_timeline()}
     gan = next(q for q in ALL["timeline"] if q.id == "year-gan")
@@ -339,7 +343,7 @@ def test_timeline_questions_follow_the_timeline():
 
 
 def test_term_questions_follow_the_glossary():
-    from scripts.glossary import load_glossary
+    from scripts.content.glossary import load_glossary
 
     terms = {t.id: t for t in load_glossary()}
     q = next(q for q in ALL["optimizers/adagrad"] if q.id == "adagrad-term-accumulator")
@@ -356,7 +360,7 @@ def test_a_record_renders_as_mkdocs_quiz_markup():
         Choice({"ko": "맞음", "en": "Right"}, True),
         Choice({"ko": "틀림", "en": "Wrong"}, False, {"ko": "이유 한 줄\n둘째 줄", "en": "Why"}),
     ), {"ko": "풀이입니다", "en": "Because"})
-    assert quizzes.render_question(q, "ko") == textwrap.dedent("""\
+    assert markup.render_question(q, "ko") == textwrap.dedent("""\
         <quiz>
         질문?
 
@@ -367,7 +371,7 @@ def test_a_record_renders_as_mkdocs_quiz_markup():
 
         **풀이.** 풀이입니다
         </quiz>""")
-    assert "**Incorrect answer.** Why" in quizzes.render_question(q, "en")
+    assert "**Incorrect answer.** Why" in markup.render_question(q, "en")
 
 
 def test_the_markup_is_what_mkdocs_quiz_parses():
@@ -378,7 +382,7 @@ def test_the_markup_is_what_mkdocs_quiz_parses():
     for page, questions in ALL.items():
         for q in questions:
             for lang in ("ko", "en"):
-                inner = quizzes.render_question(q, lang)[len("<quiz>"):-len("</quiz>")]
+                inner = markup.render_question(q, lang)[len("<quiz>"):-len("</quiz>")]
                 lines = textwrap.dedent(inner).strip().splitlines()
                 text, answers, right, feedback, start = \
                     MkDocsQuizPlugin()._parse_quiz_question_and_answers(lines)
@@ -386,23 +390,23 @@ def test_the_markup_is_what_mkdocs_quiz_parses():
                 assert right == [c.text[lang] for c in q.choices if c.correct]
                 for c, fb in zip(q.choices, feedback, strict=True):
                     assert bool(fb) == (not c.correct), (page, q.id)
-                assert quizzes.EXPLANATION[lang] in "\n".join(lines[start:]).strip().split("\n")[0]
+                assert markup.EXPLANATION[lang] in "\n".join(lines[start:]).strip().split("\n")[0]
                 assert "[[" not in inner  # would turn it into a fill-in-the-blank quiz
 
 
 def test_multiple_answer_questions_say_so():
     q = next(q for q in ALL["summary"] if q.id == "summary-per-parameter")
-    assert q.multiple and quizzes.CHOOSE_ALL["en"] in quizzes.render_question(q, "en")
+    assert q.multiple and markup.CHOOSE_ALL["en"] in markup.render_question(q, "en")
 
 
 def test_append_quiz_ends_the_page_under_one_heading():
-    md = quizzes.append_quiz("# Adam\n\nText.\n", "optimizers/adam", "ko")
+    md = markup.append_quiz("# Adam\n\nText.\n", ALL["optimizers/adam"], "optimizers/adam", "ko")
     assert md.startswith("# Adam\n\nText.\n\n## 스스로 확인하기 {#check-yourself}")
     assert md.count("<quiz>") == len(ALL["optimizers/adam"])
     assert md.rstrip().endswith("<!-- mkdocs-quiz results -->")
-    en = quizzes.append_quiz("# Adam\n", "optimizers/adam", "en")
+    en = markup.append_quiz("# Adam\n", ALL["optimizers/adam"], "optimizers/adam", "en")
     assert "## Check yourself {#check-yourself}" in en
-    assert quizzes.append_quiz("# Home\n", "index", "ko") == "# Home\n"
+    assert markup.append_quiz("# Home\n", ALL.get("index"), "index", "ko") == "# Home\n"
 
 
 @pytest.mark.parametrize(("src", "page"), [
@@ -410,7 +414,7 @@ def test_append_quiz_ends_the_page_under_one_heading():
     ("timeline.en.md", "timeline"), ("components.md", "components"),
 ])
 def test_page_id_drops_the_language_suffix(src, page):
-    assert quizzes.page_id(src) == page
+    assert markup.page_id(src) == page
 
 
 # --------------------------------------------------------------------------- the counts

@@ -12,11 +12,11 @@ import pytest
 import yaml
 from mkdocs.exceptions import PluginError
 
-from scripts import glossary, timeline
-from scripts.data_files import DataFileError
-from scripts.glossary import load_glossary, variant_uses
-from scripts.term_tips import add_tooltips
-from scripts.timeline import arxiv_year_month, load_timeline
+from scripts.content import glossary, timeline
+from scripts.content.glossary import load_glossary, variant_uses
+from scripts.content.timeline import arxiv_year_month, load_timeline
+from scripts.content.tooltips import add_tooltips
+from scripts.core.datafile import DataFileError
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -105,7 +105,7 @@ def hook():
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("optim_hook_for_test",
-                                                  ROOT / "scripts" / "mkdocs_hook.py")
+                                                  ROOT / "scripts" / "hook.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -121,7 +121,7 @@ def test_malformed_data_file_fails_the_build(hook, tmp_path, monkeypatch, which)
     bad.write_text(yaml.safe_dump({key: records}, allow_unicode=True), encoding="utf-8")
     monkeypatch.setattr(module, which.upper(), bad)
     with pytest.raises(PluginError) as caught:
-        hook.on_config(None)
+        hook.on_config(type("Config", (), {"plugins": {}})())
     message = str(caught.value)
     assert str(bad) in message
     expected = (f"event {records[1]['id']!r}: field 'authors'" if which == "timeline"

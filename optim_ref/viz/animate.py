@@ -8,7 +8,7 @@ rings) is drawn once; each frame restores it and draws only the moving artists (
 heads, the x of a diverged run, the step counter; the legend's pixels are pasted back over
 them, as the legend is opaque and drawn above the paths), all frames are
 quantised to one palette, and Pillow stores only the box that changed. On the site's
-600x450, 200-frame races that is ~30x faster and ~30x smaller (``scripts/bench_gif.py``).
+600x450, 200-frame races that is ~30x faster and ~30x smaller (``scripts/bench/gif.py``).
 
 ``RaceScene`` is the single description of the picture: ``encode`` blits it, and the
 benchmark hands the very same scene's ``update`` to ``FuncAnimation``, so both ways draw

@@ -1,0 +1,267 @@
+"""The timeline and glossary pages, built from their data files in the page's language.
+
+A page holds its prose and a line ``[[timeline]]`` or ``[[glossary]]``; :func:`expand_data_page`
+replaces that line with the data rendered as Markdown headings (so the table of contents
+lists the years) and accessible HTML cards. The timeline figure is drawn per language by
+:func:`timeline_figures` into the cache; the hook adds it to the build like the others.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from pathlib import Path
+
+from scripts.content.glossary import GLOSSARY, Term
+from scripts.content.timeline import TIMELINE, TOPICS, Event
+from scripts.core import cache
+from scripts.figures.markup import relative
+
+TIMELINE_DIRECTIVE = re.compile(r"^\[\[timeline\]\]\s*$", re.M)
+GLOSSARY_DIRECTIVE = re.compile(r"^\[\[glossary\]\]\s*$", re.M)
+FIGURE_SIZE = (1000, 470)
+
+
+def figure_site_path(lang: str) -> str:
+    return f"figures/timeline.{lang}.png"
+
+
+WORDS = {
+    "ko": {
+        "authors": "저자", "first": "처음 공개", "venue": "발표", "paper": "논문",
+        "later": "이후 발표", "lecture": "강의 노트와 다른 점", "why": "의의",
+        "arxiv": "arXiv", "other": "영어", "variants": "쓰지 않는 표기",
+        "caption": "{first}년부터의 딥러닝 주요 사건. 점의 위치는 처음 공개된 연월이고 색은 "
+                   "분야입니다. 월이 기록에 없는 사건({yearonly})은 그해의 가운데에 두었습니다.",
+        "alt": "{first}년부터 {last}년까지 가로 시간축 위에 {names}를 처음 공개된 순서대로 "
+               "표시하고 분야별로 색을 달리한 연표 그림",
+        "topics": {"vision": "비전", "language": "언어", "reinforcement": "강화학습",
+                   "optimization": "최적화", "generative": "생성 모델",
+                   "self-supervised": "자기 지도 학습", "science": "과학"},
+    },
+    "en": {
+        "authors": "Authors", "first": "First public", "venue": "Published", "paper": "Paper",
+        "later": "Later", "lecture": "Where the lecture note differs", "why": "Why it matters",
+        "arxiv": "arXiv", "other": "Korean", "variants": "Spellings not used",
+        "caption": "Milestones of deep learning since {first}. Each dot sits at the month "
+                   "the work first appeared; colours mark the field. Events whose record gives "
+                   "no month ({yearonly}) sit mid-year.",
+        "alt": "A horizontal time axis from {first} to {last} marking {names} in the order "
+               "they first appeared, coloured by field",
+        "topics": {"vision": "Vision", "language": "Language", "reinforcement": "Reinforcement",
+                   "optimization": "Optimization", "generative": "Generative",
+                   "self-supervised": "Self-supervised", "science": "Science"},
+    },
+}
+MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
+             "September", "October", "November", "December")
+# colour-blind-safe (Okabe-Ito), one per topic
+TOPIC_COLOURS = dict(zip(TOPICS, ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00",
+                                  "#56B4E9", "#000000"), strict=True))
+
+
+def when_text(year: int, month: int | None, lang: str) -> str:
+    if lang == "ko":
+        return f"{year}년 {month}월" if month else f"{year}년"
+    return f"{MONTHS_EN[month - 1]} {year}" if month else str(year)
+
+
+def _e(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _link(url: str, text: str) -> str:
+    return f'<a href="{_e(url)}">{_e(text)}</a>'
+
+
+def event_card(event: Event, lang: str) -> str:
+    w = WORDS[lang]
+    first = when_text(event.year, event.month, lang)
+    if event.first == "arxiv":
+        first += f" ({w['arxiv']})"
+    venue = event.venue
+    if str(event.venue_year) not in venue:
+        venue += f" ({event.venue_year})"
+    rows = [
+        (w["authors"], _e(event.authors_text(lang))),
+        (w["first"], _e(first)),
+        (w["venue"], _e(venue)),
+        (w["paper"], f"<cite>{_e(event.title)}</cite> · "
+                     + _link(event.paper.url, event.paper.identifier)),
+    ]
+    if event.later:
+        rows.append((w["later"], f"<cite>{_e(event.later.title)}</cite>, {_e(event.later.venue)} "
+                                 f"({event.later.year}) · "
+                                 + _link(event.later.url, f"doi:{event.later.doi}")))
+    meta = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
+    lecture = ""
+    if event.lecture_note:
+        lecture = (f'<p class="optim-event__lecture"><strong>{_e(w["lecture"])}</strong> '
+                   f"{_e(event.lecture_note[lang])}</p>")
+    return (f'<article class="optim-event" id="event-{event.id}" data-topic="{event.topic}" '
+            f'aria-labelledby="event-{event.id}-name">'
+            f'<h3 class="optim-event__name" id="event-{event.id}-name">{_e(event.label[lang])}'
+            f' <span class="optim-event__when">{_e(when_text(event.year, event.month, lang))}'
+            f'</span></h3>'
+            f'<p class="optim-event__topic">{_e(w["topics"][event.topic])}</p>'
+            f'<p class="optim-event__why">{_e(event.significance[lang])}</p>'
+            f'<dl class="optim-event__meta">{meta}</dl>{lecture}</article>')
+
+
+def timeline_markdown(events: list[Event], lang: str, page_url: str) -> str:
+    """The figure, then one ``##`` heading per year with that year's cards under it."""
+    w = WORDS[lang]
+    src = _e(relative(figure_site_path(lang), page_url))
+    width, height = FIGURE_SIZE
+    words = {"first": events[0].year, "last": events[-1].year,
+             "names": ", ".join(e.label[lang] for e in events),
+             "yearonly": ", ".join(e.label[lang] for e in events if e.month is None)}
+    alt, caption = w["alt"].format(**words), w["caption"].format(**words)
+    if not words["yearonly"]:
+        caption = caption[:caption.rindex(". ") + 1]
+    parts = [f'<figure class="optim-figure optim-timeline-figure" id="fig-timeline">'
+             f'<img src="{src}" alt="{_e(alt)}" width="{width}" height="{height}" '
+             f'loading="lazy" decoding="async"><figcaption>{_e(caption)}</figcaption>'
+             f"</figure>"]
+    for year in sorted({e.year for e in events}):
+        heading = f"{year}년" if lang == "ko" else str(year)
+        cards = "".join(event_card(e, lang) for e in events if e.year == year)
+        parts.append(f"## {heading} {{#year-{year}}}")
+        parts.append(f'<div class="optim-timeline" markdown="0">{cards}</div>')
+    return "\n\n".join(parts)
+
+
+def _sort_key(term: Term, lang: str) -> str:
+    return term.ko if lang == "ko" else term.en.lower()
+
+
+def glossary_markdown(terms: list[Term], lang: str) -> str:
+    """A definition list, sorted in the page's language, one anchor per term."""
+    w = WORDS[lang]
+    other = "en" if lang == "ko" else "ko"
+    items = []
+    for term in sorted(terms, key=lambda t: _sort_key(t, lang)):
+        extra = f'<span class="optim-glossary__other" lang="{other}">{_e(term[other])}</span>'
+        variants = ""
+        if lang == "ko" and term.variants:
+            variants = (f'<p class="optim-glossary__variants">{_e(w["variants"])}: '
+                        + ", ".join(f"<s>{_e(v)}</s>" for v in term.variants) + "</p>")
+        items.append(f'<div class="optim-glossary__entry" id="term-{term.id}">'
+                     f'<dt><dfn>{_e(term[lang])}</dfn> {extra}</dt>'
+                     f"<dd><p>{_e(term.definition[lang])}</p>{variants}</dd></div>")
+    return f'<dl class="optim-glossary" markdown="0">{"".join(items)}</dl>'
+
+
+def expand_data_page(markdown: str, lang: str, page_url: str, events: list[Event],
+                     terms: list[Term]) -> tuple[str, Path | None]:
+    """The page with its directive replaced, and the data file it was built from."""
+    source = None
+    if TIMELINE_DIRECTIVE.search(markdown):
+        body = timeline_markdown(events, lang, page_url)
+        markdown = TIMELINE_DIRECTIVE.sub(lambda _: body, markdown)
+        source = TIMELINE
+    if GLOSSARY_DIRECTIVE.search(markdown):
+        body = glossary_markdown(terms, lang)
+        markdown = GLOSSARY_DIRECTIVE.sub(lambda _: body, markdown)
+        source = GLOSSARY
+    return markdown, source
+
+
+# ---- the timeline figure --------------------------------------------------------------
+
+
+def _x(event: Event) -> float:
+    """Decimal year at the middle of the month (mid-year when only the year is known)."""
+    return event.year + ((event.month or 6.5) - 0.5) / 12
+
+
+def _levels(events: list[Event], width_years: float) -> list[int]:
+    """Stack labels on alternating levels so that neighbours do not overlap."""
+    order = [1, -1, 2, -2, 3, -3, 4, -4]
+    last_end = dict.fromkeys(order, -1e9)
+    levels = []
+    for event in events:
+        x = _x(event)
+        level = next((lv for lv in order if last_end[lv] < x), order[-1])
+        last_end[level] = x + width_years
+        levels.append(level)
+    return levels
+
+
+def draw_timeline(events: list[Event], lang: str, path: Path) -> None:
+    from matplotlib.lines import Line2D
+
+    from optim_ref.viz import canvas, fonts
+
+    w = WORDS[lang]
+    with _rc(fonts.rc_for(fonts.family(lang))):
+        fig = canvas.new_figure(FIGURE_SIZE)
+        ax = fig.add_subplot()
+        first, last = min(e.year for e in events), max(e.year for e in events)
+        ax.set_xlim(first - 0.3, last + 1.3)
+        levels = _levels(events, width_years=1.45)
+        ax.set_ylim(min(levels) - 1.3, max(levels) + 1.3)
+        ax.spines["bottom"].set_position(("data", 0))  # the years sit on the time line
+        ax.spines["bottom"].set_linewidth(1.2)
+        for event, level in zip(events, levels, strict=True):
+            x, colour = _x(event), TOPIC_COLOURS[event.topic]
+            ax.plot([x, x], [0, level], color=colour, linewidth=1, alpha=0.7)
+            ax.plot([x], [0], "o", color=colour, markersize=7, zorder=3)
+            ax.annotate(event.label[lang], (x, level), xytext=(3, 0),
+                        textcoords="offset points", ha="left",
+                        va="bottom" if level > 0 else "top", fontsize=10.5, color=canvas.INK,
+                        bbox={"boxstyle": "round,pad=0.25", "fc": canvas.PAPER, "ec": colour,
+                              "lw": 1})
+        ax.set_xticks(range(first, last + 2))
+        ax.set_yticks([])
+        for side in ("left", "right", "top"):
+            ax.spines[side].set_visible(False)
+        ax.set_facecolor(canvas.PAPER)
+        used = [t for t in TOPICS if any(e.topic == t for e in events)]
+        handles = [Line2D([], [], marker="o", linestyle="", color=TOPIC_COLOURS[t],
+                          label=w["topics"][t]) for t in used]
+        fig.legend(handles=handles, loc="outside lower center", ncols=len(used), frameon=False,
+                   fontsize=9.5)
+        fonts.latin_ticks(ax)
+        canvas.write_bytes(canvas.png_bytes(fig), path)
+
+
+class _rc:
+    """matplotlib.rc_context without importing pyplot at module import time."""
+
+    def __init__(self, params: dict):
+        import matplotlib as mpl
+
+        self._ctx = mpl.rc_context(params)
+
+    def __enter__(self):
+        return self._ctx.__enter__()
+
+    def __exit__(self, *exc):
+        return self._ctx.__exit__(*exc)
+
+
+def _code_digest() -> str:
+    from optim_ref.viz import canvas, fonts
+
+    h = hashlib.sha256()
+    for module_file in (__file__, canvas.__file__, fonts.__file__):
+        h.update(Path(module_file).read_bytes())
+    return h.hexdigest()[:16]
+
+
+def timeline_figures(events: list[Event]) -> dict[str, Path]:
+    """The timeline figure in each language, from the cache or drawn now."""
+    drawn = {}
+    code = _code_digest()
+    for lang in WORDS:
+        data = [(e.id, e.year, e.month, e.topic, e.label[lang]) for e in events]
+        key = cache.digest("timeline", lang, data, FIGURE_SIZE, code)
+
+        def render(folder: Path, lang: str = lang) -> None:
+            draw_timeline(events, lang, folder / "timeline.png")
+
+        files, _ = cache.store("timeline", key, render)
+        drawn[lang] = files["timeline.png"]
+    return drawn

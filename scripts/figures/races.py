@@ -1,0 +1,147 @@
+"""The runs behind a figure, and the words that describe them to a reader who cannot see it.
+
+Learning rates come from the stated rule (optim_ref.tuning.best_lr) unless the registry
+fixes one; the alt text ("story") is written from the computed runs, so it says what
+actually happens in the animation: who reaches the minimum and when, who overshoots,
+who stops short, who diverges.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+import optim_ref
+from optim_ref import functions, tuning
+from optim_ref.trajectory import Run
+from scripts.figures.registry import Figure
+
+#: how the optimizers are called in figures: the same in both languages
+LABELS = {"SGD": "GD", "Momentum": "Momentum", "NAG": "NAG", "Adagrad": "Adagrad",
+          "Adadelta": "Adadelta", "RMSprop": "RMSprop", "Adam": "Adam", "AdamW": "AdamW",
+          "AMSGrad": "AMSGrad", "NAdam": "NAdam", "Adamax": "Adamax"}
+
+#: Korean topic particle after each name, by how the name is read aloud (Adam은, GD는)
+TOPIC_KO = {"GD": "는", "Momentum": "은", "NAG": "는", "Adagrad": "는", "Adadelta": "는",
+            "RMSprop": "은", "Adam": "은", "AdamW": "는", "AMSGrad": "는", "NAdam": "은",
+            "Adamax": "는"}
+
+RULE = {
+    "ko": ("학습률 규칙: 1e-4부터 10까지 로그 간격 26개 값 가운데, 발산하지 않고 그림 밖으로 "
+           "나가지 않은 실행 중 마지막 손실이 가장 낮은 값(같으면 작은 값)."),
+    "en": ("Learning-rate rule: of 26 log-spaced values from 1e-4 to 10, the one whose run "
+           "ends with the lowest loss without diverging or leaving the picture (ties: the "
+           "smaller)."),
+}
+RULE_SADDLE = {
+    "ko": ("학습률 규칙: 안장점에는 최솟값이 없으므로, 1e-4부터 10까지 로그 간격 26개 값 가운데 "
+           "그림 밖으로 나가지 않으면서 가장 멀리 내려간(마지막 손실이 가장 낮은) 값."),
+    "en": ("Learning-rate rule: a saddle has no minimum, so of 26 log-spaced values from 1e-4 "
+           "to 10, the one that gets furthest downhill (lowest final loss) without leaving "
+           "the picture."),
+}
+
+
+@dataclass(frozen=True)
+class Race:
+    """Runs of one figure, one per optimizer, in registry order."""
+
+    figure: Figure
+    labels: tuple[str, ...]
+    lrs: tuple[float, ...]
+    runs: tuple[Run, ...]
+
+    @property
+    def paths(self) -> np.ndarray:
+        return np.concatenate([r.path for r in self.runs])
+
+    @property
+    def losses(self) -> np.ndarray:
+        return np.concatenate([r.loss for r in self.runs])
+
+
+def surface_of(fig: Figure):
+    return functions.get(fig.surface)
+
+
+def compute(fig: Figure) -> Race:
+    """Run every optimizer of the figure from the same start with the same budget."""
+    surface = surface_of(fig)
+    start = np.asarray(fig.start if fig.start is not None else surface.start, dtype=float)
+    lrs, runs = [], []
+    for name in fig.optimizers:
+        cls = getattr(optim_ref, name)
+        if fig.lr == "rule":
+            choice = tuning.best_lr(cls, surface, start, fig.steps)
+            lrs.append(choice.lr)
+            runs.append(choice.run)
+        else:
+            lrs.append(float(fig.lr))
+            runs.append(optim_ref.run(cls(lr=float(fig.lr)), surface, start[None], fig.steps))
+    return Race(fig, tuple(LABELS[n] for n in fig.optimizers), tuple(lrs), tuple(runs))
+
+
+def rule_text(fig: Figure, lang: str) -> str:
+    if fig.lr != "rule":
+        return ""
+    return (RULE_SADDLE if len(surface_of(fig).minima) == 0 else RULE)[lang]
+
+
+def lrs_text(race: Race) -> str:
+    if len(race.runs) == 1:
+        return f"{race.lrs[0]:.3g}"
+    return ", ".join(f"{label} {lr:.3g}" for label, lr in zip(race.labels, race.lrs, strict=True))
+
+
+def _fmt_point(p: np.ndarray) -> str:
+    return f"({p[0]:.2f}, {p[1]:.2f})"
+
+
+def describe_run(run: Run, label: str, surface, lang: str) -> str:
+    """One sentence on one run: where it ended and how it got there."""
+    path, loss = run.path[0], run.loss[0]
+    topic = label + TOPIC_KO.get(label, "는")
+    end = path[-1]
+    if run.diverged[0]:
+        step = int(run.diverged_at[0])
+        return (f"{topic} {step}걸음째에 발산합니다." if lang == "ko"
+                else f"{label} diverges at step {step}.")
+    minima = surface.minima
+    (x0, x1), (y0, y1) = surface.window
+    tol = 0.02 * float(np.hypot(x1 - x0, y1 - y0))
+    # "Swings" when the climbs add up to a tenth of the descent: a few ulps of noise or one
+    # tiny bump do not count, an overshoot past the valley floor does.
+    steps = np.diff(loss)
+    descent = float(loss[0] - loss.min())
+    swings = bool(descent > 0 and steps[steps > 0].sum() > 0.1 * descent)
+    if len(minima):
+        dist = np.linalg.norm(path[:, None, :] - minima[None], axis=-1).min(axis=1)
+        if dist[-1] <= tol:
+            step = int(np.flatnonzero(dist <= tol)[0])
+            if lang == "ko":
+                how = " 중간에 최솟값을 지나쳤다가 되돌아오며" if swings else ""
+                return f"{topic}{how} {step}걸음째에 최솟값 {_fmt_point(end)} 근처에 닿습니다."
+            how = ", overshooting and swinging back on the way" if swings else ""
+            return f"{label} reaches the minimum near {_fmt_point(end)} by step {step}{how}."
+        if lang == "ko":
+            how = "이리저리 흔들리다가 " if swings else ""
+            return (f"{topic} {how}최솟값에 닿지 못하고 {_fmt_point(end)}에서 멈춥니다"
+                    f"(손실 {loss[-1]:.3g}).")
+        how = "after swinging back and forth, " if swings else ""
+        return (f"{label} {how}stops short of the minimum at {_fmt_point(end)} "
+                f"(loss {loss[-1]:.3g}).")
+    if lang == "ko":
+        return f"{topic} 안장점에서 벗어나 {_fmt_point(end)}까지 내려갑니다(손실 {loss[-1]:.3g})."
+    return f"{label} escapes the saddle and slides down to {_fmt_point(end)} (loss {loss[-1]:.3g})."
+
+
+def story(race: Race, lang: str) -> str:
+    surface = surface_of(race.figure)
+    start = race.runs[0].path[0, 0]
+    head = (f"출발점은 {_fmt_point(start)}입니다. " if lang == "ko"
+            else f"All start at {_fmt_point(start)}. ")
+    return head + " ".join(
+        describe_run(r, label, surface, lang)
+        for r, label in zip(race.runs, race.labels, strict=True)
+    )

@@ -1,0 +1,243 @@
+"""The figure registry: read ``scripts/figures/figures.yml``, validate it, expand it into figures.
+
+A figure is declared once with its parameters and its caption and alt text in both
+languages. Validation happens before anything is drawn, and every error names the file,
+the figure and the field, so a typo fails the build with a message a person can act on.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import string
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+import optim_ref
+from optim_ref import functions
+from scripts.core.languages import LANGS
+
+REGISTRY = Path(__file__).with_name("figures.yml")
+
+KINDS = ("trajectory", "loss", "line-fit", "width-fit")
+#: kinds that fit a model to data rather than race over a surface (scripts/fits.py)
+FIT_KINDS = ("line-fit", "width-fit")
+#: the losses a line-fit figure may compare
+FIT_LOSSES = ("mse", "mae", "huber")
+PLACEHOLDERS = {"optimizer", "surface", "steps", "rule", "lrs", "story", "surface_name"}
+NAME_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+OPTIMIZERS = tuple(optim_ref.LECTURE + optim_ref.AFTER_ADAM)
+
+_TEXT = {
+    "type": "object",
+    "properties": {lang: {"type": "string", "minLength": 1} for lang in LANGS},
+    "required": list(LANGS),
+    "additionalProperties": False,
+}
+ENTRY_SCHEMA = {
+    "type": "object",
+    "required": ["name", "kind", "optimizers", "caption", "alt"],
+    "additionalProperties": False,
+    "properties": {
+        "name": {"type": "string", "minLength": 1},
+        "kind": {"enum": list(KINDS)},
+        "surface": {"type": "string"},
+        "optimizers": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+        "steps": {"type": "integer", "minimum": 1, "maximum": 5000},
+        "frames": {"type": "integer", "minimum": 2, "maximum": 400},
+        "lr": {"anyOf": [{"const": "rule"}, {"type": "number", "exclusiveMinimum": 0}]},
+        "start": {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2},
+        "losses": {"type": "array", "minItems": 1, "uniqueItems": True,
+                   "items": {"enum": list(FIT_LOSSES)}},
+        "widths": {"type": "array", "minItems": 1, "maxItems": 6,
+                   "items": {"type": "integer", "minimum": 1, "maximum": 500}},
+        "each": {
+            "type": "object",
+            "additionalProperties": {"type": "array", "minItems": 1, "items": {"type": "string"}},
+        },
+        "caption": _TEXT,
+        "alt": _TEXT,
+    },
+}
+
+
+class RegistryError(ValueError):
+    """A registry entry that cannot be drawn; the message names file, figure and field."""
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One expanded figure: everything needed to draw it and to place it on a page."""
+
+    name: str
+    kind: str
+    surface: str
+    optimizers: tuple[str, ...]
+    steps: int
+    frames: int
+    lr: str | float
+    start: tuple[float, float] | None
+    caption: dict[str, str] = field(compare=False)
+    alt: dict[str, str] = field(compare=False)
+    surface_name: dict[str, str] = field(compare=False)
+    losses: tuple[str, ...] = ()  # line-fit: one fitted line per loss
+    widths: tuple[int, ...] = ()  # width-fit: one network per hidden width
+
+    @property
+    def localized(self) -> bool:
+        """Figures with words (axis labels) are drawn once per language."""
+        return self.kind == "loss" or self.kind in FIT_KINDS
+
+    def params(self) -> dict[str, Any]:
+        """What determines the pixels (captions do not: editing one re-renders nothing)."""
+        params = {
+            "kind": self.kind, "surface": self.surface, "optimizers": list(self.optimizers),
+            "steps": self.steps, "frames": self.frames, "lr": self.lr,
+            "start": None if self.start is None else list(self.start),
+        }
+        if self.kind in FIT_KINDS:
+            params.update(losses=list(self.losses), widths=list(self.widths))
+        return params
+
+
+def _fail(path: Path, figure: str, fld: str, message: str) -> RegistryError:
+    return RegistryError(f"{path}: figure {figure!r}: field {fld!r}: {message}")
+
+
+def _check_text(path: Path, name: str, fld: str, text: str) -> None:
+    try:
+        used = {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
+    except ValueError as exc:
+        raise _fail(path, name, fld, f"broken placeholder ({exc})") from None
+    unknown = used - PLACEHOLDERS
+    if unknown:
+        raise _fail(path, name, fld, f"unknown placeholder(s) {sorted(unknown)}; "
+                    f"known: {sorted(PLACEHOLDERS)}")
+
+
+def _expand(entry: dict[str, Any]) -> list[dict[str, Any]]:
+    each = entry.pop("each", None)
+    if not each:
+        return [entry]
+    keys = list(each)
+    out = []
+    for values in itertools.product(*(each[k] for k in keys)):
+        subst = dict(zip(keys, values, strict=True))
+
+        def fill(value: Any, subst: dict[str, str] = subst) -> Any:
+            if isinstance(value, str):
+                # only the `each` keys are filled now; caption placeholders stay for later
+                for k, v in subst.items():
+                    value = value.replace("{" + k + "}", v)
+                return value
+            if isinstance(value, list):
+                return [fill(v) for v in value]
+            if isinstance(value, dict):
+                return {k: fill(v) for k, v in value.items()}
+            return value
+
+        item = {k: fill(v) for k, v in entry.items() if k not in ("caption", "alt", "name")}
+        slugs = {k: v.lower().replace("_", "-") for k, v in subst.items()}
+        item["name"] = fill(entry["name"], slugs)
+        item["caption"], item["alt"] = entry["caption"], entry["alt"]
+        item.update({k: v for k, v in subst.items() if k in ("surface",)})
+        out.append(item)
+    return out
+
+
+def parse(data: Any, path: Path = REGISTRY) -> list[Figure]:
+    """Validate and expand registry data (the YAML document) into figures."""
+    if not isinstance(data, dict) or not isinstance(data.get("figures"), list):
+        raise RegistryError(f"{path}: expected a mapping with a 'figures' list")
+    defaults = data.get("defaults") or {}
+    names = data.get("surface_names") or {}
+    figures: list[Figure] = []
+    seen: set[str] = set()
+    for index, raw in enumerate(data["figures"]):
+        label = raw.get("name", f"#{index + 1}") if isinstance(raw, dict) else f"#{index + 1}"
+        entry = {**defaults, **raw} if isinstance(raw, dict) else raw
+        errors = sorted(jsonschema.Draft202012Validator(ENTRY_SCHEMA).iter_errors(entry),
+                        key=lambda e: list(e.absolute_path))
+        if errors:
+            err = errors[0]
+            fld = ".".join(str(p) for p in err.absolute_path) or (
+                err.message.split("'")[1] if "is a required property" in err.message else "-")
+            raise _fail(path, label, fld, err.message)
+        for item in _expand(dict(entry)):
+            name = item["name"]
+            if "{" in name or not NAME_RE.match(name):
+                raise _fail(path, name, "name", "must be lower-case words joined by '-'")
+            if name in seen:
+                raise _fail(path, name, "name", "declared twice")
+            seen.add(name)
+            surface = item.get("surface")
+            if item["kind"] in FIT_KINDS:
+                _check_fit(path, name, item)
+            elif surface not in functions.NAMES:
+                raise _fail(path, name, "surface",
+                            f"unknown surface {surface!r}; known: {list(functions.NAMES)}")
+            shown = names.get(surface) if item["kind"] not in FIT_KINDS else {
+                lang: "-" for lang in LANGS}  # a fit shows data, not a surface
+            if not isinstance(shown, dict) or any(
+                    not isinstance(shown.get(lang), str) or not shown[lang] for lang in LANGS):
+                raise _fail(path, name, "surface",
+                            f"surface_names.{surface} needs a name in each of {list(LANGS)}")
+            for opt in item["optimizers"]:
+                if opt not in OPTIMIZERS:
+                    raise _fail(path, name, "optimizers",
+                                f"unknown optimizer {opt!r}; known: {list(OPTIMIZERS)}")
+            for fld in ("caption", "alt"):
+                for lang in LANGS:
+                    _check_text(path, name, f"{fld}.{lang}", item[fld][lang])
+            figures.append(Figure(
+                name=name, kind=item["kind"], surface=surface or "",
+                optimizers=tuple(item["optimizers"]), steps=int(item.get("steps", 200)),
+                frames=int(item.get("frames", 100)), lr=item.get("lr", "rule"),
+                start=tuple(item["start"]) if item.get("start") else None,
+                caption=dict(item["caption"]), alt=dict(item["alt"]),
+                surface_name={lang: shown[lang] for lang in LANGS},
+                losses=tuple(item.get("losses", ())), widths=tuple(item.get("widths", ())),
+            ))
+    return figures
+
+
+def _check_fit(path: Path, name: str, item: dict[str, Any]) -> None:
+    """A fit needs what it fits with: its own list, a numeric lr, one optimizer, no surface."""
+    own = {"line-fit": "losses", "width-fit": "widths"}[item["kind"]]
+    if not item.get(own):
+        raise _fail(path, name, own, f"a {item['kind']} figure needs a list of {own}")
+    if item.get("lr", "rule") == "rule":
+        raise _fail(path, name, "lr", "the learning-rate rule is for surfaces; give a number")
+    if len(item["optimizers"]) != 1:
+        raise _fail(path, name, "optimizers", f"a {item['kind']} figure trains with one optimizer")
+    if item.get("surface") is not None:
+        raise _fail(path, name, "surface", f"a {item['kind']} figure has no surface")
+
+
+def load(path: Path = REGISTRY) -> list[Figure]:
+    """Read and validate the registry file."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise RegistryError(f"{path}: not valid YAML: {exc}") from None
+    return parse(data, path)
+
+
+def surface_names(path: Path = REGISTRY) -> dict[str, dict[str, str]]:
+    """How each surface is called, in each language (the registry's ``surface_names``)."""
+    names = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("surface_names") or {}
+    for surface in functions.NAMES:
+        shown = names.get(surface)
+        if not isinstance(shown, dict) or any(not shown.get(lang) for lang in LANGS):
+            raise RegistryError(f"{path}: surface_names.{surface}: needs a name in each of "
+                                f"{list(LANGS)}")
+    return {surface: {lang: names[surface][lang] for lang in LANGS}
+            for surface in functions.NAMES}
+
+
+def by_name(figures: list[Figure]) -> dict[str, Figure]:
+    return {f.name: f for f in figures}

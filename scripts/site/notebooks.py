@@ -1,0 +1,224 @@
+"""Notebooks: execute them once per change, and keep them rendered under mkdocs-static-i18n.
+
+Two things here, both used by the MkDocs hook:
+
+* ``executed_copy`` runs a notebook with nbclient and caches the executed copy, keyed by the
+  notebook's bytes and by the source of optim_ref (which it imports), so an unchanged
+  notebook is never executed again and a changed optimizer re-runs it. mkdocs-jupyter then
+  renders the executed copy with ``execute: false``. (mkdocs-jupyter's own cache is keyed by
+  the notebook alone, and with one build per language each build evicts the other's entry.)
+
+* ``wrap_notebook_pages`` fixes the notebook page that comes out as raw JSON: the i18n
+  plugin's ``on_files`` runs last (priority -100) and rebuilds every File, so the
+  ``NotebookFile`` wrappers of mkdocs-jupyter are lost and ``.ipynb`` files are copied as
+  static files (upstream mkdocs-static-i18n issue #198). We wrap them again afterwards,
+  keeping the destination and URL that the i18n plugin computed (``lab.en.ipynb`` belongs
+  at ``en/lab/``).
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import importlib.metadata
+import json
+import os
+import re
+from pathlib import Path
+
+from mkdocs.structure.files import File, Files
+from pymdownx import slugs
+
+from scripts.core import cache
+from scripts.core import keys
+from scripts.site import upstream
+
+KERNEL_TIMEOUT_S = 120
+
+
+def notebook_key(path: Path) -> str:
+    versions = {p: importlib.metadata.version(p) for p in ("numpy", "matplotlib", "nbclient")}
+    return cache.digest("notebook-v1", path.read_bytes().hex(), keys.package_digest(), versions)
+
+
+def _execute(src: Path, out_dir: Path) -> None:
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(src, as_version=4)
+    client = NotebookClient(
+        nb,
+        timeout=KERNEL_TIMEOUT_S,
+        kernel_name="python3",
+        allow_errors=False,
+        resources={"metadata": {"path": str(src.parent)}},
+    )
+    # The kernel draws with matplotlib's non-interactive backend and a fixed hash seed,
+    # so two executions give the same outputs.
+    env = {"MPLBACKEND": "Agg", "PYTHONHASHSEED": "0"}
+    old = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        client.execute()
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    for cell in nb.cells:  # execution times would make every build differ
+        cell.get("metadata", {}).pop("execution", None)
+    (out_dir / src.name).write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
+
+
+def executed_copy(src: Path, *, force: bool = False) -> tuple[Path, bool]:
+    """Path of the executed copy of ``src`` (same file name), and whether it ran now."""
+    files, ran = cache.store(
+        "notebooks", notebook_key(src), lambda d: _execute(src, d), force=force
+    )
+    return files[src.name], ran
+
+
+def wrap_notebook_pages(files: Files, config, executed: dict[str, Path]) -> Files:
+    """Re-wrap the i18n plugin's plain ``.ipynb`` Files as mkdocs-jupyter notebook pages.
+
+    ``executed`` maps a notebook's ``src_uri`` to its executed copy, which is what gets
+    rendered (and offered for download) instead of the unexecuted source.
+    """
+    for file in list(files):
+        if not file.src_uri.endswith(".ipynb") or file.is_documentation_page():
+            continue
+        if not file.abs_src_path or not Path(file.abs_src_path).is_relative_to(config.docs_dir):
+            continue
+        page = upstream.notebook_file(file, config)
+        # NotebookFile derives its destination from the unsuffixed name; the i18n plugin
+        # already computed the right one (en/lab/index.html), so keep that.
+        page.dest_path = file.dest_path
+        page.abs_dest_path = file.abs_dest_path
+        page.url = file.url
+        _link_translations(page, config)
+        if file.src_uri in executed:
+            # abs_src_path is a cached property of File, so it must be set on the wrapper
+            page.abs_src_path = str(executed[file.src_uri])
+        files.remove(file)
+        files.append(page)
+    return files
+
+
+def _link_translations(page, config) -> None:
+    """Give a notebook page its other-language twins, as the i18n plugin does for Markdown.
+
+    The plugin computes ``alternates`` (what the language switcher links to) for
+    documentation pages only, and a notebook was not one when it ran; without this the
+    switcher on ``lab/`` would lead to the English home page instead of ``en/lab/``.
+    """
+    plugin = upstream.i18n_plugin(config)
+    if plugin is None or not hasattr(page, "norm_src_uri"):
+        return
+    stem = page.norm_src_uri[: -len(".ipynb")]
+    alternates = dict(getattr(page, "alternates", {}))
+    for lang in plugin.build_languages:
+        src = f"{stem}.ipynb" if lang == plugin.default_language else f"{stem}.{lang}.ipynb"
+        if lang in alternates or not (Path(config.docs_dir) / src).is_file():
+            continue
+        plain = File(src, config.docs_dir, config.site_dir, config.use_directory_urls)
+        alternates[lang] = upstream.create_i18n_file(
+            upstream.notebook_file(plain, config), lang, plugin.default_language,
+            plugin.all_languages, config,
+        )
+    page.alternates = alternates
+
+
+def is_raw_notebook_json(html: str) -> bool:
+    """True when a page is an unrendered notebook (the bug this module guards against)."""
+    head = html.lstrip()[:200]
+    if head.startswith("{"):
+        try:
+            return "nbformat" in json.loads(html)
+        except ValueError:
+            return '"nbformat"' in html
+    return '"nbformat":' in html and '"cells":' in html
+
+
+
+NOTEBOOK_HEADING = re.compile(
+    r'<h([1-6]) id="([^"]*)">(.*?)<a class="anchor-link" href="#[^"]*">(.*?)</a></h\1>', re.S)
+SLUGIFY = slugs.slugify(case="lower")  # the site's own (mkdocs.yml, toc.slugify)
+
+
+def anchor_headings(html: str, toc) -> str:
+    """Give a notebook's headings the same readable ids as its table of contents.
+
+    nbconvert slugifies headings to ASCII, so a Korean heading gets ``id=""``, while
+    mkdocs-jupyter's table of contents links ``#_1``, ``#_2``: every link to a section of
+    the Korean notebook was broken. Both now use the site's Unicode slugify (Hangul kept),
+    made unique in page order; table-of-contents entries are matched by their titles.
+    """
+    found: list[tuple[str, str]] = []  # (plain text, id) in document order
+
+    def one(match: re.Match) -> str:
+        level, text, mark = match.group(1), match.group(3), match.group(4)
+        plain = html_lib.unescape(re.sub(r"<[^>]+>", "", text)).strip()
+        slug = base = SLUGIFY(plain, "-") or "section"
+        n = 1
+        while slug in {s for _, s in found}:
+            slug, n = f"{base}_{n}", n + 1
+        found.append((plain, slug))
+        return (f'<h{level} id="{slug}">{text}<a class="anchor-link" href="#{slug}">{mark}'
+                f"</a></h{level}>")
+
+    out = NOTEBOOK_HEADING.sub(one, html)
+    unused = list(found)
+
+    def relabel(entries) -> None:
+        for entry in entries:
+            title = html_lib.unescape(re.sub(r"<[^>]+>", "", entry.title)).strip()
+            match = next((f for f in unused if f[0] == title), None)
+            if match is not None:
+                unused.remove(match)
+                entry.id = match[1]
+            relabel(entry.children)
+
+    relabel(toc)
+    return out
+
+
+EXTERNAL_SCRIPT = re.compile(r"<script\b[^>]*\bsrc=[\"']https?://[^>]*>\s*</script>", re.I)
+# nbconvert's template also inlines a module that imports mermaid from a CDN when a
+# notebook has diagrams (ours have none); the site must request nothing from other hosts.
+EXTERNAL_IMPORT = re.compile(
+    r"<script\b[^>]*>(?:(?!</script>).)*?import\(\s*[\"'`]https?://(?:(?!</script>).)*?</script>",
+    re.S | re.I,
+)
+MATHJAX_CONFIG = re.compile(
+    r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S | re.I
+)
+
+
+DOWNLOAD = {"ko": "이 노트북 내려받기", "en": "Download this notebook"}
+
+
+def _with_download_link(output: str, name: str, lang: str) -> str:
+    """A visible link to the executed .ipynb that mkdocs-jupyter copies next to the page."""
+    label = DOWNLOAD.get(lang, DOWNLOAD["en"])
+    link = (f'<p class="optim-download"><a href="{name}" download>'
+            f"{label} ({name})</a></p>")
+    wrapper = '<div class="jupyter-wrapper">'
+    return output.replace(wrapper, link + wrapper, 1)
+
+
+def finish_page(output: str, name: str, lang: str) -> str:
+    """A rendered notebook page made fit for the site, or ValueError if it is raw JSON.
+
+    Adds the download link to ``name`` (the executed .ipynb beside the page), removes the
+    CDN MathJax and mermaid that nbconvert's template loads (the site's KaTeX typesets
+    notebook math) and lets the keyboard reach code cells that scroll sideways.
+    """
+    output = _with_download_link(output, name, lang)
+    output = MATHJAX_CONFIG.sub("", output)
+    output = EXTERNAL_SCRIPT.sub("", output)
+    output = EXTERNAL_IMPORT.sub("", output)
+    output = output.replace('<div class="highlight-ipynb hl-', '<div tabindex="0" '
+                            'class="highlight-ipynb hl-')
+    if is_raw_notebook_json(output):
+        raise ValueError("the notebook page came out as raw JSON")
+    return output
