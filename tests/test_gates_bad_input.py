@@ -72,7 +72,7 @@ def _copy(dest: Path) -> None:
                         ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
     for name in LINKED:
         (dest / name).symlink_to(ROOT / name)
-    for name in ("mkdocs.yml", "pyproject.toml", "README.md"):
+    for name in ("mkdocs.yml", "pyproject.toml", "README.md", "LICENSE", "LICENSE-CONTENT"):
         shutil.copy2(ROOT / name, dest / name)
 
 
