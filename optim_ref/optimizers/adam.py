@@ -84,15 +84,15 @@ class Adam(Optimizer):
 
     def _update(self, params: Array, grads: Array, state: AdamState):
         # --8<-- [start:update]
-        lr, (beta1, beta2), eps, lam = self.lr, self.betas, self.eps, self.weight_decay
-        t = state.step + 1
-        g = -grads if self.maximize else grads
         # --8<-- [start:weight_decay]
+        lr, (beta1, beta2), eps, lam = self.lr, self.betas, self.eps, self.weight_decay
+        g = -grads if self.maximize else grads
         if self.decoupled_weight_decay:
             params = params * (1 - lr * lam)               # AdamW: shrink the weights, not g
         else:
             g = g + lam * params                           # L2 penalty folded into the gradient
         # --8<-- [end:weight_decay]
+        t = state.step + 1
         m = beta1 * state.exp_avg + (1 - beta1) * g        # m_t
         v = beta2 * state.exp_avg_sq + (1 - beta2) * (g * g)  # v_t
         v_max = np.maximum(state.max_exp_avg_sq, v) if self.amsgrad else None  # AMSGrad
