@@ -96,8 +96,8 @@ class Adam(Optimizer):
         m = beta1 * state.exp_avg + (1 - beta1) * g        # m_t
         v = beta2 * state.exp_avg_sq + (1 - beta2) * (g * g)  # v_t
         v_max = np.maximum(state.max_exp_avg_sq, v) if self.amsgrad else None  # AMSGrad
-        m_hat = m / (1 - beta1**t)
-        v_hat = (v_max if self.amsgrad else v) / (1 - beta2**t)
+        m_hat = m / (1 - np.power(beta1, t))
+        v_hat = (v_max if self.amsgrad else v) / (1 - np.power(beta2, t))
         params = params - lr * m_hat / (np.sqrt(v_hat) + eps)
         # --8<-- [end:update]
         return params, AdamState(step=t, exp_avg=m, exp_avg_sq=v, max_exp_avg_sq=v_max)

@@ -55,6 +55,6 @@ class Adamax(Optimizer):
         g = g + lam * params                                 # L2 penalty (none at lam = 0)
         m = beta1 * state.exp_avg + (1 - beta1) * g          # m_t
         u = np.maximum(beta2 * state.exp_inf, np.abs(g) + eps)  # u_t; torch: eps inside the max
-        params = params - lr / (1 - beta1**t) * (m / u)
+        params = params - lr / (1 - np.power(beta1, t)) * (m / u)
         # --8<-- [end:update]
         return params, AdamaxState(step=t, exp_avg=m, exp_inf=u)

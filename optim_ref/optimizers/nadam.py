@@ -80,12 +80,12 @@ class NAdam(Optimizer):
             params = params * (1 - lr * lam)                 # AdamW's decay
         else:
             g = g + lam * params                             # L2 penalty folded into the gradient
-        mu = beta1 * (1 - 0.5 * 0.96 ** (t * psi))           # mu_t
-        mu_next = beta1 * (1 - 0.5 * 0.96 ** ((t + 1) * psi))  # mu_{t+1}
+        mu = beta1 * (1 - 0.5 * np.power(0.96, t * psi))   # mu_t
+        mu_next = beta1 * (1 - 0.5 * np.power(0.96, (t + 1) * psi))  # mu_{t+1}
         mu_prod = state.mu_product * mu                      # prod_{i<=t} mu_i
         m = beta1 * state.exp_avg + (1 - beta1) * g          # torch: constant beta1, not mu_t
         v = beta2 * state.exp_avg_sq + (1 - beta2) * (g * g)
         m_bar = mu_next * m / (1 - mu_prod * mu_next) + (1 - mu) * g / (1 - mu_prod)
-        params = params - lr * m_bar / (np.sqrt(v / (1 - beta2**t)) + eps)
+        params = params - lr * m_bar / (np.sqrt(v / (1 - np.power(beta2, t))) + eps)
         # --8<-- [end:update]
         return params, NAdamState(step=t, exp_avg=m, exp_avg_sq=v, mu_product=mu_prod)
