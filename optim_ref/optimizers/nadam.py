@@ -80,7 +80,7 @@ class NAdam(Optimizer):
             params = params * (1 - lr * lam)                 # AdamW's decay
         else:
             g = g + lam * params                             # L2 penalty folded into the gradient
-        mu = beta1 * (1 - 0.5 * np.power(0.96, t * psi))   # mu_t
+        mu = beta1 * (1 - 0.5 * np.power(0.96, t * psi))     # mu_t
         mu_next = beta1 * (1 - 0.5 * np.power(0.96, (t + 1) * psi))  # mu_{t+1}
         mu_prod = state.mu_product * mu                      # prod_{i<=t} mu_i
         m = beta1 * state.exp_avg + (1 - beta1) * g          # torch: constant beta1, not mu_t
