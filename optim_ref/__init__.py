@@ -11,6 +11,7 @@ The math lives here and knows nothing of drawing (see ``optim_ref.viz``) or of t
 from optim_ref import functions, losses, mlp
 from optim_ref.optimizers import (
     AFTER_ADAM,
+    GD,
     LECTURE,
     NAG,
     SGD,
@@ -29,7 +30,7 @@ from optim_ref.trajectory import Run, run
 __version__ = "0.1.0"
 
 __all__ = [
-    "SGD", "Momentum", "NAG", "Adagrad", "Adadelta", "RMSprop", "Adam",
+    "GD", "SGD", "Momentum", "NAG", "Adagrad", "Adadelta", "RMSprop", "Adam",
     "AdamW", "AMSGrad", "NAdam", "Adamax", "LECTURE", "AFTER_ADAM",
     "functions", "losses", "mlp", "run", "Run",
 ]

@@ -24,6 +24,7 @@ import torch  # unconditional: a missing torch fails this module, it never skips
 
 import optim_ref
 from optim_ref import (
+    GD,
     NAG,
     SGD,
     Adadelta,
@@ -36,6 +37,11 @@ from optim_ref import (
     NAdam,
     RMSprop,
 )
+from optim_ref.optimizers._base import Optimizer
+
+#: every optimizer class optim_ref exports, listed in LECTURE / AFTER_ADAM or not
+EXPORTED = [obj for obj in (getattr(optim_ref, name) for name in optim_ref.__all__)
+            if isinstance(obj, type) and issubclass(obj, Optimizer)]
 
 STEP_RTOL = 1e-12
 PATH_RTOL = 1e-9
@@ -108,6 +114,7 @@ S, T = SGD, torch.optim.SGD
 HEAVY = {"lr": 0.02, "momentum": 0.9}
 ADAM = {"lr": 0.02, "betas": (0.9, 0.99), "eps": 0.1}
 CONFIGS = [
+    Config("GD", GD, T, lambda r: {"lr": lr(r)}, {"lr": 0.05}),
     Config("SGD", S, T, lambda r: {"lr": lr(r)}, {"lr": 0.05}),
     Config("SGD-momentum", S, T, lambda r: {"lr": lr(r), "momentum": unit(r)}, HEAVY),
     Config("SGD-momentum-dampening", S, T,
@@ -404,13 +411,20 @@ def test_path_problem_is_convex_and_converging():
 # ---------------------------------------------------------------- the oracle has teeth
 
 
+def decayed(opt, params, g):
+    """The weight decay of Adam's update: AdamW's on the weights, or L2 on the gradient."""
+    if opt.decoupled_weight_decay:
+        return params * (1 - opt.lr * opt.weight_decay), g
+    return params, g + opt.weight_decay * params
+
+
 class AdamEpsInsideSqrt(Adam):
     """Wrong: sqrt(v_hat + eps) instead of sqrt(v_hat) + eps."""
 
     def _update(self, params, grads, state):
         (beta1, beta2), t = self.betas, state.step + 1
         g = -grads if self.maximize else grads
-        params, g = self._weight_decay(params, g)
+        params, g = decayed(self, params, g)
         m = beta1 * state.exp_avg + (1 - beta1) * g
         v = beta2 * state.exp_avg_sq + (1 - beta2) * g * g
         v_max = np.maximum(state.max_exp_avg_sq, v) if self.amsgrad else None
@@ -425,7 +439,7 @@ class AdamNoBiasCorrection(Adam):
     def _update(self, params, grads, state):
         (beta1, beta2), t = self.betas, state.step + 1
         g = -grads if self.maximize else grads
-        params, g = self._weight_decay(params, g)
+        params, g = decayed(self, params, g)
         m = beta1 * state.exp_avg + (1 - beta1) * g
         v = beta2 * state.exp_avg_sq + (1 - beta2) * g * g
         v_max = np.maximum(state.max_exp_avg_sq, v) if self.amsgrad else None
@@ -436,8 +450,16 @@ class AdamNoBiasCorrection(Adam):
 class AdamWWithL2(AdamW):
     """Wrong: AdamW's decay folded into the gradient as an L2 penalty (that is Adam's)."""
 
-    def _weight_decay(self, params, g):
-        return params, g + self.weight_decay * params
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.decoupled_weight_decay = False
+
+
+class GDClimbs(GD):
+    """Wrong: theta + eta g, a step up the gradient."""
+
+    def _update(self, params, grads, state):
+        return params + self.lr * grads, GD.State(state.step + 1)
 
 
 class MomentumDampened(Momentum):
@@ -487,6 +509,7 @@ class AdagradDecayOffByOne(Adagrad):
 
 
 WRONG = [
+    ("GD", GDClimbs),
     ("Adam", AdamEpsInsideSqrt),
     ("Adam-amsgrad", AdamEpsInsideSqrt),
     ("Adam", AdamNoBiasCorrection),
@@ -512,10 +535,11 @@ def test_wrong_variant_fails_path(name, wrong):
 
 
 def test_every_class_is_covered():
-    """Each optimizer class of the package appears in the oracle's table."""
+    """Each optimizer class the package exports appears in the oracle's table."""
     covered = {c.ours for c in CONFIGS}
-    exported = {getattr(optim_ref, n) for n in optim_ref.LECTURE + optim_ref.AFTER_ADAM}
-    assert exported <= covered
+    assert {getattr(optim_ref, n) for n in optim_ref.LECTURE + optim_ref.AFTER_ADAM} <= covered
+    missing = {cls.__name__ for cls in EXPORTED} - {cls.__name__ for cls in covered}
+    assert not missing, f"exported optimizers with no oracle configuration: {sorted(missing)}"
 
 
 def test_defaults_are_torchs():
@@ -535,3 +559,64 @@ def test_defaults_are_torchs():
                 continue
             assert name in mine, f"{ours.__name__} lacks torch's {name}"
             assert mine[name].default == param.default, (ours.__name__, name)
+
+
+# ---------------------------------------------------------------- Adam before the rewrite
+
+
+def adam_in_place(opt: Adam, params, grads, state):
+    """Adam's update as optim_ref wrote it until issue 11: one scratch buffer and out=.
+
+    Kept here, verbatim in its arithmetic, so the formula-shaped update can be held to it.
+    """
+    (beta1, beta2), t = opt.betas, state.step + 1
+    g = -grads if opt.maximize else grads
+    if np.any(opt.weight_decay):
+        params, g = decayed(opt, params, g)
+    m = np.multiply(beta1, state.exp_avg)
+    work = np.multiply(1 - beta1, g)
+    m += work
+    v = np.multiply(beta2, state.exp_avg_sq)
+    np.multiply(g, g, out=work)
+    work *= 1 - beta2
+    v += work
+    v_max = np.maximum(state.max_exp_avg_sq, v) if opt.amsgrad else None
+    np.sqrt(v_max if opt.amsgrad else v, out=work)
+    work /= np.sqrt(1 - beta2**t)
+    work += opt.eps
+    np.divide(m, work, out=work)
+    work *= -opt.lr / (1 - beta1**t)
+    work += params
+    return work, Adam.State(t, m, v, v_max)
+
+
+FORMER_RTOL = 3e-14
+
+
+@pytest.mark.parametrize("name", ["Adam", "Adam-weight_decay", "Adam-amsgrad",
+                                  "Adam-decoupled_weight_decay", "Adam-all", "AdamW"])
+def test_adam_as_the_formula_stays_within_3e14_of_the_in_place_form(name):
+    """The formula-shaped step against the former in-place one, on 1000 random states each."""
+    cfg, rng = BY_NAME[name], np.random.default_rng(11)
+    worst = 0.0
+    for _ in range(GROUPS):
+        kw = cfg.draw(rng)
+        opt = cfg.ours(**kw)
+        scale = 10 ** rng.uniform(-3, 1)
+        params = rng.standard_normal(SIZE)
+        grads = scale * rng.standard_normal(SIZE)
+        state = random_state(opt, kw, params, scale, int(rng.integers(0, 60)), rng)
+        new_params, new_state = opt.step(params, grads, state)
+        old_params, old_state = adam_in_place(opt, params, grads, state)
+        worst = max(worst, relative_error(new_params, old_params))
+        # the update itself, measured from where Adam steps from (after AdamW's decay, which
+        # both forms compute alike), to 3e-14 of its size, up to the rounding of the final
+        # theta - step: one ulp of theta, which the subtraction would blow up
+        start = decayed(opt, params, grads)[0] if opt.decoupled_weight_decay else params
+        new_step, old_step = new_params - start, old_params - start
+        slack = np.abs(new_step - old_step) - np.spacing(np.abs(old_params))
+        worst = max(worst, float(np.max(np.maximum(slack, 0) / np.abs(old_step))))
+        for new, old in zip(new_state[1:], old_state[1:], strict=True):
+            if old is not None:
+                np.testing.assert_array_equal(new, old)  # m, v, v_max: the same operations
+    assert worst <= FORMER_RTOL, f"{name}: {worst:.3g} relative from the former in-place step"

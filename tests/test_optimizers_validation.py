@@ -7,10 +7,10 @@ import re
 import numpy as np
 import pytest
 import torch  # noqa: F401  (unconditional, as in the oracle: a missing torch fails, never skips)
-from test_optimizers_oracle import CONFIGS, random_state
+from test_optimizers_oracle import CONFIGS, EXPORTED, random_state
 
-import optim_ref
 from optim_ref import (
+    GD,
     NAG,
     SGD,
     Adadelta,
@@ -24,11 +24,12 @@ from optim_ref import (
     RMSprop,
 )
 
-ALL = [getattr(optim_ref, name) for name in optim_ref.LECTURE + optim_ref.AFTER_ADAM]
+ALL = EXPORTED
 
 # ---------------------------------------------------------------- validation messages
 
 BAD = [
+    (lambda: GD(lr=-0.1), "Invalid learning rate: -0.1 (lr must be in [0, inf))"),
     (lambda: SGD(lr=-0.1), "Invalid learning rate: -0.1 (lr must be in [0, inf))"),
     (lambda: SGD(momentum=-0.5), "Invalid momentum value: -0.5 (momentum must be in [0, 1])"),
     (lambda: SGD(momentum=1.5), "Invalid momentum value: 1.5 (momentum must be in [0, 1])"),
@@ -228,6 +229,7 @@ LRS = np.array([[0.01], [0.03], [0.1], [0.3]])
 COLUMN = np.array([[0.5], [0.7], [0.9], [0.95]])
 
 SWEEPS = [
+    (GD, {"lr": LRS / 3}),
     (SGD, {"lr": LRS / 3}),
     (SGD, {"lr": LRS / 3, "momentum": COLUMN, "dampening": COLUMN / 2}),
     (SGD, {"lr": LRS / 3, "momentum": COLUMN, "weight_decay": COLUMN / 10, "nesterov": True}),

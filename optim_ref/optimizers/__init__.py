@@ -5,6 +5,7 @@ from optim_ref.optimizers.adagrad import Adagrad
 from optim_ref.optimizers.adam import Adam, AMSGrad
 from optim_ref.optimizers.adamax import Adamax
 from optim_ref.optimizers.adamw import AdamW
+from optim_ref.optimizers.gd import GD
 from optim_ref.optimizers.momentum import Momentum
 from optim_ref.optimizers.nadam import NAdam
 from optim_ref.optimizers.nag import NAG
@@ -17,6 +18,6 @@ LECTURE = ("SGD", "Momentum", "NAG", "Adagrad", "Adadelta", "RMSprop", "Adam")
 AFTER_ADAM = ("AdamW", "AMSGrad", "NAdam", "Adamax")
 
 __all__ = [
-    "SGD", "Momentum", "NAG", "Adagrad", "Adadelta", "RMSprop", "Adam",
+    "GD", "SGD", "Momentum", "NAG", "Adagrad", "Adadelta", "RMSprop", "Adam",
     "AdamW", "AMSGrad", "NAdam", "Adamax", "LECTURE", "AFTER_ADAM",
 ]

@@ -8,7 +8,10 @@ construction, as torch.optim does) and two pure methods:
 
 ``step`` never mutates its inputs; the state is a NamedTuple of arrays plus a step count,
 as in optax. Hyperparameters may be arrays that broadcast against ``params`` (for a
-learning-rate sweep over a batch of start points in one call).
+learning-rate sweep over a batch of start points in one call), and a row of such a batch
+equals the same run alone, bit for bit. So updates raise hyperparameters to powers with
+``np.power``, never ``**``: Python's float pow and numpy's differ in the last bit, and the run
+alone has Python floats where the batch has arrays.
 """
 
 from __future__ import annotations

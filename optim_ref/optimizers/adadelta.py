@@ -1,12 +1,12 @@
 """Adadelta (Zeiler 2012, "ADADELTA: An Adaptive Learning Rate Method", arXiv:1212.5701).
 
 Adagrad's sum becomes a decaying average E[g^2], and the step is given the units of theta by
-the decaying average of past squared updates E[dx^2] (Algorithm 1 of the paper):
+the decaying average of past squared updates E[Delta_x^2] (Algorithm 1 of the paper):
 
-    E[g^2]_t  = rho * E[g^2]_{t-1} + (1 - rho) * g_t^2
-    dx_t      = - RMS[dx]_{t-1} / RMS[g]_t * g_t,    RMS[y] = sqrt(E[y^2] + eps)
-    E[dx^2]_t = rho * E[dx^2]_{t-1} + (1 - rho) * dx_t^2
-    theta_t   = theta_{t-1} + dx_t
+    E[g^2]_t       = rho * E[g^2]_{t-1} + (1 - rho) * g_t^2
+    Delta_x_t      = - RMS[Delta_x]_{t-1} / RMS[g]_t * g_t,    RMS[y] = sqrt(E[y^2] + eps)
+    E[Delta_x^2]_t = rho * E[Delta_x^2]_{t-1} + (1 - rho) * Delta_x_t^2
+    theta_t        = theta_{t-1} + Delta_x_t
 
 The paper has no learning rate; torch multiplies the step by ``lr`` (default 1.0, which is
 the paper's method). ``weight_decay`` is an L2 penalty, as in torch.
@@ -25,7 +25,7 @@ class AdadeltaState(NamedTuple):
     step: int
     #: E[g^2], the decaying average of squared gradients
     square_avg: Array
-    #: E[dx^2], the decaying average of squared updates
+    #: E[Delta_x^2], the decaying average of squared updates
     acc_delta: Array
 
 
@@ -48,14 +48,13 @@ class Adadelta(Optimizer):
         return AdadeltaState(step=0, square_avg=zeros, acc_delta=zeros.copy())
 
     def _update(self, params: Array, grads: Array, state: AdadeltaState):
-        lr, rho, eps, lam = self.lr, self.rho, self.eps, self.weight_decay
         # --8<-- [start:update]
+        lr, rho, eps, lam = self.lr, self.rho, self.eps, self.weight_decay
         g = -grads if self.maximize else grads
-        if np.any(lam):
-            g = g + lam * params                             # L2 penalty folded into the gradient
+        g = g + lam * params                                 # L2 penalty (none at lam = 0)
         Eg2 = rho * state.square_avg + (1 - rho) * (g * g)   # E[g^2]_t
-        dx = np.sqrt(state.acc_delta + eps) / np.sqrt(Eg2 + eps) * g   # RMS[dx]_{t-1}/RMS[g]_t g_t
-        Edx2 = rho * state.acc_delta + (1 - rho) * (dx * dx)  # E[dx^2]_t
-        params = params - lr * dx                            # torch's extra lr (the paper: lr = 1)
+        delta_x = -np.sqrt(state.acc_delta + eps) / np.sqrt(Eg2 + eps) * g  # Delta x_t
+        Edx2 = rho * state.acc_delta + (1 - rho) * (delta_x * delta_x)  # E[Delta x^2]_t
+        params = params + lr * delta_x                       # torch's lr (the paper: lr = 1)
         # --8<-- [end:update]
         return params, AdadeltaState(step=state.step + 1, square_avg=Eg2, acc_delta=Edx2)

@@ -59,14 +59,12 @@ class Adagrad(Optimizer):
         return AdagradState(step=0, sum=start.astype(params.dtype, copy=False))
 
     def _update(self, params: Array, grads: Array, state: AdagradState):
-        lr, eps, lam = self.lr, self.eps, self.weight_decay
-        t = state.step + 1
         # --8<-- [start:update]
+        lr, eps, lam, t = self.lr, self.eps, self.weight_decay, state.step + 1
         g = -grads if self.maximize else grads
-        if np.any(lam):
-            g = g + lam * params                         # L2 penalty folded into the gradient
+        g = g + lam * params                             # L2 penalty (none at lam = 0)
         G = state.sum + g * g                            # G_t = G_{t-1} + g_t^2
-        eta = lr / (1 + (t - 1) * self.lr_decay)         # torch's lr_decay (not in the paper)
-        params = params - eta * (g / (np.sqrt(G) + eps))  # eps outside the square root
+        eta_t = lr / (1 + (t - 1) * self.lr_decay)       # torch's lr_decay (not in the paper)
+        params = params - eta_t * (g / (np.sqrt(G) + eps))  # eps outside the square root
         # --8<-- [end:update]
         return params, AdagradState(step=t, sum=G)

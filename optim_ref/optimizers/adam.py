@@ -9,8 +9,8 @@ second moment), corrects both for their start at zero, and steps by their ratio 
     m_hat_t = m_t / (1 - beta1^t),    v_hat_t = v_t / (1 - beta2^t)
     theta_t = theta_{t-1} - alpha * m_hat_t / (sqrt(v_hat_t) + eps)
 
-torch (and so this module) computes sqrt(v_hat_t) as sqrt(v_t) / sqrt(1 - beta2^t); eps is
-added outside the square root, after the bias correction, as in Algorithm 1.
+eps is added outside the square root, after the bias correction, as in Algorithm 1 and torch
+(torch computes sqrt(v_hat_t) as sqrt(v_t) / sqrt(1 - beta2^t); the two differ by rounding).
 AMSGrad normalises by the largest second moment seen so far, v_max_t = max(v_max_{t-1}, v_t),
 so a past large gradient keeps damping the step. In Reddi et al. (no bias correction) the
 effective step never grows; torch, and so this module, divides v_max by 1 - beta2^t, and
@@ -18,8 +18,8 @@ while that factor falls towards 1 the step can still grow slowly.
 ``weight_decay`` is an L2 penalty added to the gradient, or, with
 ``decoupled_weight_decay=True``, AdamW's decay of the weights (see ``AdamW``).
 
-The update is written with ``out=`` so a step on 10^7 parameters allocates only its three
-outputs and no other temporary; it never writes into its inputs.
+The update is written line for line like the formulas above, out of place: it never writes
+into its inputs, and costs what numpy's temporaries cost.
 """
 
 from __future__ import annotations
@@ -82,41 +82,25 @@ class Adam(Optimizer):
             max_exp_avg_sq=np.zeros_like(params) if self.amsgrad else None,
         )
 
-    def _weight_decay(self, params: Array, g: Array) -> tuple[Array, Array]:
-        """L2: g + lambda * theta. Decoupled (AdamW): shrink theta, leave g alone."""
-        lam = self.weight_decay
-        if not np.any(lam):
-            return params, g
-        if self.decoupled_weight_decay:
-            return params * (1 - self.lr * lam), g
-        return params, g + lam * params
-
     def _update(self, params: Array, grads: Array, state: AdamState):
-        lr, (beta1, beta2), eps = self.lr, self.betas, self.eps
-        t = state.step + 1
-        v_max = state.max_exp_avg_sq
         # --8<-- [start:update]
+        # --8<-- [start:weight_decay]
+        lr, (beta1, beta2), eps, lam = self.lr, self.betas, self.eps, self.weight_decay
         g = -grads if self.maximize else grads
-        params, g = self._weight_decay(params, g)     # L2, or AdamW's decoupled decay
-        # written in place into fresh arrays (out=, +=): no temporaries beyond the outputs
-        m = np.multiply(beta1, state.exp_avg)         # m_t = beta1 m_{t-1} + (1 - beta1) g_t
-        work = np.multiply(1 - beta1, g)
-        m += work
-        v = np.multiply(beta2, state.exp_avg_sq)      # v_t = beta2 v_{t-1} + (1 - beta2) g_t^2
-        np.multiply(g, g, out=work)
-        work *= 1 - beta2
-        v += work
-        if self.amsgrad:                              # AMSGrad: the largest v so far
-            v_max = np.maximum(v_max, v)
-        # theta_t = theta_{t-1} - alpha/(1 - beta1^t) m_t / (sqrt(v_t)/sqrt(1 - beta2^t) + eps)
-        np.sqrt(v_max if self.amsgrad else v, out=work)
-        work /= np.sqrt(1 - beta2**t)
-        work += eps
-        np.divide(m, work, out=work)
-        work *= -lr / (1 - beta1**t)
-        work += params                                # work is now theta_t
+        if self.decoupled_weight_decay:
+            params = params * (1 - lr * lam)               # AdamW: shrink the weights, not g
+        else:
+            g = g + lam * params                           # L2 penalty folded into the gradient
+        # --8<-- [end:weight_decay]
+        t = state.step + 1
+        m = beta1 * state.exp_avg + (1 - beta1) * g        # m_t
+        v = beta2 * state.exp_avg_sq + (1 - beta2) * (g * g)  # v_t
+        v_max = np.maximum(state.max_exp_avg_sq, v) if self.amsgrad else None  # AMSGrad
+        m_hat = m / (1 - np.power(beta1, t))
+        v_hat = (v_max if self.amsgrad else v) / (1 - np.power(beta2, t))
+        params = params - lr * m_hat / (np.sqrt(v_hat) + eps)
         # --8<-- [end:update]
-        return work, AdamState(step=t, exp_avg=m, exp_avg_sq=v, max_exp_avg_sq=v_max)
+        return params, AdamState(step=t, exp_avg=m, exp_avg_sq=v, max_exp_avg_sq=v_max)
 
 
 class AMSGrad(Adam):

@@ -48,14 +48,13 @@ class Adamax(Optimizer):
         return AdamaxState(step=0, exp_avg=zeros, exp_inf=zeros.copy())
 
     def _update(self, params: Array, grads: Array, state: AdamaxState):
+        # --8<-- [start:update]
         lr, (beta1, beta2), eps, lam = self.lr, self.betas, self.eps, self.weight_decay
         t = state.step + 1
-        # --8<-- [start:update]
         g = -grads if self.maximize else grads
-        if np.any(lam):
-            g = g + lam * params                             # L2 penalty folded into the gradient
+        g = g + lam * params                                 # L2 penalty (none at lam = 0)
         m = beta1 * state.exp_avg + (1 - beta1) * g          # m_t
         u = np.maximum(beta2 * state.exp_inf, np.abs(g) + eps)  # u_t; torch: eps inside the max
-        params = params - lr / (1 - beta1**t) * (m / u)
+        params = params - lr / (1 - np.power(beta1, t)) * (m / u)
         # --8<-- [end:update]
         return params, AdamaxState(step=t, exp_avg=m, exp_inf=u)

@@ -9,12 +9,12 @@ the bare gradient (Algorithm 2 of the paper):
     theta_t = theta_{t-1} - eta_t * (alpha * m_hat_t / (sqrt(v_hat_t) + eps) + lambda * theta_{t-1})
 
 torch writes this as theta <- (1 - lr * lambda) * theta, followed by Adam's step: the decay
-is scaled by lr, where the paper scales it by the schedule multiplier eta_t alone.
+is scaled by lr, where the paper scales it by the schedule multiplier eta_t alone. That is
+``Adam(decoupled_weight_decay=True)``, whose update holds the one branch where the two differ.
 """
 
 from __future__ import annotations
 
-from optim_ref.optimizers._base import Array
 from optim_ref.optimizers.adam import Adam
 
 
@@ -39,10 +39,3 @@ class AdamW(Adam):
         return {k: v for k, v in super().hyperparameters().items()
                 if k != "decoupled_weight_decay"}
 
-    # --8<-- [start:update]
-    def _weight_decay(self, params: Array, g: Array) -> tuple[Array, Array]:
-        # decoupled: shrink the weights by lr * lambda (the paper: by eta_t * lambda),
-        # and hand the gradient to Adam untouched, never divided by sqrt(v_hat)
-        params = params * (1 - self.lr * self.weight_decay)
-        return params, g
-    # --8<-- [end:update]

@@ -38,8 +38,8 @@ class Momentum(Optimizer):
         return MomentumState(step=0, velocity=np.zeros_like(as_float_array(params, "params")))
 
     def _update(self, params: Array, grads: Array, state: MomentumState):
-        lr, beta = self.lr, self.momentum
         # --8<-- [start:update]
+        lr, beta = self.lr, self.momentum
         a = beta * state.velocity + grads     # a_{t+1} = beta a_t + g(w_t)
         params = params - lr * a              # w_{t+1} = w_t - lr a_{t+1}
         # --8<-- [end:update]

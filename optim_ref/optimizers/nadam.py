@@ -72,23 +72,20 @@ class NAdam(Optimizer):
                           exp_avg_sq=np.zeros_like(params), mu_product=np.ones(shape))
 
     def _update(self, params: Array, grads: Array, state: NAdamState):
-        lr, (beta1, beta2), eps, lam = self.lr, self.betas, self.eps, self.weight_decay
-        psi = self.momentum_decay
-        t = state.step + 1
         # --8<-- [start:update]
+        lr, (beta1, beta2), eps, lam = self.lr, self.betas, self.eps, self.weight_decay
+        t, psi = state.step + 1, self.momentum_decay         # torch's psi = Dozat's 1/250
         g = -grads if self.maximize else grads
-        if np.any(lam) and self.decoupled_weight_decay:
+        if self.decoupled_weight_decay:
             params = params * (1 - lr * lam)                 # AdamW's decay
-        elif np.any(lam):
+        else:
             g = g + lam * params                             # L2 penalty folded into the gradient
-        mu = beta1 * (1 - 0.5 * 0.96 ** (t * psi))           # torch's psi = Dozat's 1/250
-        mu_next = beta1 * (1 - 0.5 * 0.96 ** ((t + 1) * psi))
+        mu = beta1 * (1 - 0.5 * np.power(0.96, t * psi))     # mu_t
+        mu_next = beta1 * (1 - 0.5 * np.power(0.96, (t + 1) * psi))  # mu_{t+1}
         mu_prod = state.mu_product * mu                      # prod_{i<=t} mu_i
         m = beta1 * state.exp_avg + (1 - beta1) * g          # torch: constant beta1, not mu_t
         v = beta2 * state.exp_avg_sq + (1 - beta2) * (g * g)
-        denom = np.sqrt(v / (1 - beta2**t)) + eps            # sqrt(v_hat_t) + eps
-        params = (params
-                  - lr * (1 - mu) / (1 - mu_prod) * (g / denom)
-                  - lr * mu_next / (1 - mu_prod * mu_next) * (m / denom))
+        m_bar = mu_next * m / (1 - mu_prod * mu_next) + (1 - mu) * g / (1 - mu_prod)
+        params = params - lr * m_bar / (np.sqrt(v / (1 - np.power(beta2, t))) + eps)
         # --8<-- [end:update]
         return params, NAdamState(step=t, exp_avg=m, exp_avg_sq=v, mu_product=mu_prod)

@@ -47,8 +47,8 @@ class NAG(Optimizer):
         return NAGState(step=0, velocity=np.zeros_like(as_float_array(params, "params")))
 
     def _update(self, params: Array, grads: Array, state: NAGState):
-        lr, beta = self.lr, self.momentum
         # --8<-- [start:update]
+        lr, beta = self.lr, self.momentum
         # grads = g(theta_t), the lecture's look-ahead gradient g(w_t - lr beta a_t)
         a = beta * state.velocity + grads            # a_{t+1} = beta a_t + g(theta_t)
         # torch's reformulation: theta_{t+1} = theta_t - lr (g + beta a_{t+1}),

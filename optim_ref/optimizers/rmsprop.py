@@ -69,22 +69,18 @@ class RMSprop(Optimizer):
         )
 
     def _update(self, params: Array, grads: Array, state: RMSpropState):
-        lr, alpha, eps, lam, mu = self.lr, self.alpha, self.eps, self.weight_decay, self.momentum
-        Eg, b = state.grad_avg, state.momentum_buffer
         # --8<-- [start:update]
+        lr, alpha, eps, lam, mu = self.lr, self.alpha, self.eps, self.weight_decay, self.momentum
         g = -grads if self.maximize else grads
-        if np.any(lam):
-            g = g + lam * params                              # L2 penalty folded into the gradient
+        g = g + lam * params                                  # L2 penalty (none at lam = 0)
         Eg2 = alpha * state.square_avg + (1 - alpha) * (g * g)  # E[g^2]_t
-        if self.centered:                                     # Graves 2013: divide by a std. dev.
-            Eg = alpha * Eg + (1 - alpha) * g                 # E[g]_t
-            rms = np.sqrt(Eg2 - Eg * Eg) + eps
-        else:
-            rms = np.sqrt(Eg2) + eps                          # torch: eps outside the square root
+        Eg = alpha * state.grad_avg + (1 - alpha) * g if self.centered else None  # E[g]_t
+        r = np.sqrt(Eg2 - Eg * Eg if self.centered else Eg2) + eps  # r_t, eps outside the root
+        b = state.momentum_buffer
         if b is not None:
-            b = mu * b + g / rms                              # b_t = mu b_{t-1} + g_t / rms_t
-            params = params - lr * b
+            b = mu * b + g / r                                # b_t = mu b_{t-1} + g_t / r_t
+            params = params - lr * b                          # theta_t = theta_{t-1} - eta b_t
         else:
-            params = params - lr * (g / rms)                  # theta_t = theta_{t-1} - eta g/rms
+            params = params - lr * (g / r)                    # theta_t = theta_{t-1} - eta g_t/r_t
         # --8<-- [end:update]
         return params, RMSpropState(state.step + 1, Eg2, Eg, b)

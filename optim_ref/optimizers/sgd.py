@@ -9,6 +9,7 @@ and with ``nesterov=True`` the step looks one velocity ahead (Nesterov 1983, in 
 Sutskever et al. 2013, reformulated as torch does; see ``NAG`` for the lecture's form).
 Options follow torch: ``dampening`` scales the new gradient in the velocity, ``weight_decay``
 adds an L2 penalty ``lambda * theta`` to the gradient, ``maximize`` climbs instead.
+``GD`` is the lecture's plain step alone.
 """
 
 from __future__ import annotations
@@ -60,17 +61,15 @@ class SGD(Optimizer):
         return SGDState(step=0, momentum_buffer=np.zeros_like(params) if has_momentum else None)
 
     def _update(self, params: Array, grads: Array, state: SGDState) -> tuple[Array, SGDState]:
-        lr, mu, tau, lam = self.lr, self.momentum, self.dampening, self.weight_decay
         # --8<-- [start:update]
+        lr, mu, tau = self.lr, self.momentum, self.dampening
         g = -grads if self.maximize else grads
-        if np.any(lam):
-            g = g + lam * params                      # L2 penalty folded into the gradient
+        g = g + self.weight_decay * params            # L2 penalty (none at weight_decay = 0)
         b = state.momentum_buffer
         if b is not None:
-            if state.step == 0:
-                b = g.copy()                          # torch: the first velocity is g, undamped
-            else:
-                b = mu * b + (1 - tau) * g            # b_t = mu b_{t-1} + (1 - tau) g_t
+            tau = np.where(np.equal(mu, 0), 0.0, tau)  # torch: momentum 0 ignores dampening
+            # b_1 = g_1 (torch: the first velocity is undamped), b_t = mu b_{t-1} + (1 - tau) g_t
+            b = g if state.step == 0 else mu * b + (1 - tau) * g
             # torch's Nesterov reformulation: step along g_t + mu b_t instead of b_t
             g = g + mu * b if self.nesterov else b
         params = params - lr * g                      # theta_{t+1} = theta_t - eta g
