@@ -15,7 +15,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from optim_ref.schedules._base import Cursor, Schedule, check_float, check_int
+from optim_ref.schedules._base import Cursor, Schedule
+from optim_ref.validation import check_float, check_int
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,8 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from optim_ref.schedules._base import Cursor, Schedule, check_float, check_int, check_milestones
+from optim_ref.schedules._base import Cursor, Schedule, check_milestones
+from optim_ref.validation import check_float, check_int
 
 
 @dataclass(frozen=True)
