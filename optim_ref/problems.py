@@ -170,7 +170,10 @@ class LogisticRegression(FiniteSum):
             h = s * (1 - s)
             hess = np.array([[np.mean(h * self.x * self.x), np.mean(h * self.x)],
                              [np.mean(h * self.x), np.mean(h)]])
-            step = np.linalg.solve(hess, self.grad(p))
+            try:
+                step = np.linalg.solve(hess, self.grad(p))
+            except np.linalg.LinAlgError:  # the sigmoid saturated: p is running off to infinity
+                break
             p = p - step
             if np.max(np.abs(step)) < 1e-14 * (1 + np.max(np.abs(p))):
                 return p

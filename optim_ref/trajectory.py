@@ -31,8 +31,8 @@ scheduler has set the group's lr and momentum before the first ``optimizer.step(
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -71,7 +71,7 @@ class Run:
 
 
 def _good(function: Surface, p: Array, g: Array, lo: Array, hi: Array) -> tuple[Array, Array]:
-    """Loss and a mask of the rows whose point (with gradient ``g``) may be kept and stepped from."""
+    """Loss, and a mask of the rows whose point (gradient ``g``) may be kept and stepped from."""
     val = function.value(p)
     ok = np.isfinite(val) & np.isfinite(g[:, 0]) & np.isfinite(g[:, 1])
     ok &= (p[:, 0] >= lo[0]) & (p[:, 0] <= hi[0]) & (p[:, 1] >= lo[1]) & (p[:, 1] <= hi[1])

@@ -8,12 +8,12 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from test_schedules import to_torch
 from torch import nn
 
 from optim_ref import SGD, Adam, AdamW, Momentum, mlp
 from optim_ref.data import batches, load_digits
 from optim_ref.schedules import CosineAnnealingLR, LinearLR, OneCycleLR, SequentialLR
-from test_schedules import to_torch
 
 STEPS, BATCH, HIDDEN = 220, 64, 32
 SPLIT = load_digits()

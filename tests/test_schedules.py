@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from optim_ref import SGD, Adam, Adagrad, Momentum
+from optim_ref import SGD, Adagrad, Adam, Momentum
 from optim_ref.schedules import (
     CosineAnnealingLR,
     CosineAnnealingWarmRestarts,
