@@ -8,7 +8,7 @@
 The math lives here and knows nothing of drawing (see ``optim_ref.viz``) or of the website.
 """
 
-from optim_ref import functions, losses, mlp
+from optim_ref import data, functions, losses, mlp, problems, schedules
 from optim_ref.optimizers import (
     AFTER_ADAM,
     GD,
@@ -32,5 +32,5 @@ __version__ = "0.1.0"
 __all__ = [
     "GD", "SGD", "Momentum", "NAG", "Adagrad", "Adadelta", "RMSprop", "Adam",
     "AdamW", "AMSGrad", "NAdam", "Adamax", "LECTURE", "AFTER_ADAM",
-    "functions", "losses", "mlp", "run", "Run",
+    "functions", "losses", "mlp", "problems", "schedules", "data", "run", "Run",
 ]

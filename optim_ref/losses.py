@@ -120,7 +120,13 @@ def bce(logits, target) -> float:
     side is the same number, written so that no exponential can overflow.
     """
     z, y = _pair(logits, target)
-    return float(np.mean(np.maximum(z, 0.0) - z * y + np.log1p(np.exp(-np.abs(z)))))
+    return float(np.mean(bce_terms(z, y)))
+
+
+def bce_terms(logits, target) -> Array:
+    """The per-example terms that :func:`bce` averages (any matching shapes, no reduction)."""
+    z, y = np.asarray(logits, dtype=np.float64), np.asarray(target, dtype=np.float64)
+    return np.maximum(z, 0.0) - z * y + np.log1p(np.exp(-np.abs(z)))
 
 
 def bce_grad(logits, target) -> Array:

@@ -5,7 +5,10 @@
 Shapes: ``x`` is ``(n, n_in)`` (or ``(n,)`` for one input feature), ``W1`` is
 ``(n_in, n_hidden)``, ``b1`` ``(n_hidden,)``, ``W2`` ``(n_hidden, n_out)``, ``b2``
 ``(n_out,)``, and ``y_hat`` is ``(n, n_out)`` (or ``(n,)`` when ``x`` was ``(n,)`` and
-``n_out == 1``). The loss is the mean squared error over all ``n * n_out`` outputs.
+``n_out == 1``). The loss is the mean squared error over all ``n * n_out`` outputs, or, with
+``loss="cross_entropy"``, softmax cross-entropy of the outputs (logits) against integer class
+labels ``y`` of shape ``(n,)`` (torch's ``F.cross_entropy``); then ``n_out`` (the number of
+classes) is given, since labels do not show it.
 
 All parameters live in ONE flat float vector, ``[W1, b1, W2, b2]`` each in row-major order,
 so any optimizer of this package trains the network unchanged:
@@ -16,6 +19,16 @@ so any optimizer of this package trains the network unchanged:
 
 The hidden width need not be passed around: with ``n_in`` and ``n_out`` known (from ``x``
 and ``y``, or ``n_out`` given to :func:`forward`), the length of ``params`` fixes it.
+Mini-batches: ``train(..., batch_size=64, seed=0)`` steps on the batches of
+``optim_ref.data.batches`` (torch's ``DataLoader(shuffle=True)`` semantics) and ``schedule=``
+changes the lr per step as ``optim_ref.run`` does (``optim_ref.schedules.per_step``).
+
+    split = optim_ref.data.load_digits()
+    params = mlp.init_params(64, 32, 10, seed=0)
+    params, history = mlp.train(Adam(lr=1e-2), params, split.x_train, split.y_train, 300,
+                                loss="cross_entropy", n_out=10, batch_size=64)
+    mlp.accuracy(params, split.x_val, split.y_val, n_out=10)
+
 Everything is deterministic given the seed.
 """
 
@@ -25,9 +38,15 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from optim_ref import losses
+from optim_ref.data.sampler import batches
+from optim_ref.schedules import per_step
+
 Array = np.ndarray
 
 ACTIVATIONS = ("tanh", "relu")
+#: the training losses: mean squared error, or softmax cross-entropy for classification
+LOSSES = ("mse", "cross_entropy")
 
 
 class Layers(NamedTuple):
@@ -125,47 +144,96 @@ def forward(params: Array, x, n_out: int = 1, activation: str = "tanh") -> Array
     return out[:, 0] if np.ndim(x) == 1 and n_out == 1 else out
 
 
-def loss_and_grad(params: Array, x, y, activation: str = "tanh") -> tuple[float, Array]:
-    """Mean squared error and its gradient with respect to the flat ``params``.
+def _check_loss(loss: str, y, n_out: int | None) -> None:
+    if loss not in LOSSES:
+        raise ValueError(f"unknown loss {loss!r}; valid: {', '.join(LOSSES)}")
+    if loss == "cross_entropy" and (n_out is None or np.ndim(y) != 1):
+        raise ValueError("loss='cross_entropy' takes integer labels y of shape (n,) and "
+                         f"n_out, the number of classes (got y of shape {np.shape(y)}, "
+                         f"n_out={n_out})")
+
+
+def loss_and_grad(params: Array, x, y, activation: str = "tanh", *, loss: str = "mse",
+                  n_out: int | None = None) -> tuple[float, Array]:
+    """The loss (mean squared error, or softmax cross-entropy) and its gradient with respect
+    to the flat ``params``.
 
     Backpropagation, one line per layer, read bottom to top against the forward pass:
-    ``d_out = 2 (y_hat - y) / (n n_out)``; ``dW2 = h^T d_out``; ``db2 = sum_rows d_out``;
-    ``d_pre = (d_out W2^T) * act'(pre)``; ``dW1 = x^T d_pre``; ``db1 = sum_rows d_pre``.
+    ``d_out`` is the loss's gradient with respect to the outputs (``2 (y_hat - y) / (n n_out)``
+    for MSE, ``(softmax(y_hat) - onehot(y)) / n`` for cross-entropy); ``dW2 = h^T d_out``;
+    ``db2 = sum_rows d_out``; ``d_pre = (d_out W2^T) * act'(pre)``; ``dW1 = x^T d_pre``;
+    ``db1 = sum_rows d_pre``.
     """
     _check_activation(activation)
-    x2, y2 = _as_2d(x, "x"), _as_2d(y, "y")
+    _check_loss(loss, y, n_out)
+    x2 = _as_2d(x, "x")
+    y2 = np.asarray(y) if loss == "cross_entropy" else _as_2d(y, "y")
     if x2.shape[0] != y2.shape[0]:
         raise ValueError(f"x has {x2.shape[0]} rows but y has {y2.shape[0]}")
-    layers = unpack(params, x2.shape[1], y2.shape[1])
+    layers = unpack(params, x2.shape[1], n_out if loss == "cross_entropy" else y2.shape[1])
     pre, h = _hidden(layers, x2, activation)
-    err = h @ layers.W2 + layers.b2 - y2
-    loss = float(np.mean(err * err))
+    out = h @ layers.W2 + layers.b2
+    if loss == "cross_entropy":
+        value, d_out = losses.cross_entropy(out, y2), losses.cross_entropy_grad(out, y2)
+    else:
+        err = out - y2
+        value, d_out = float(np.mean(err * err)), 2.0 * err / err.size
 
-    d_out = 2.0 * err / err.size
     d_h = d_out @ layers.W2.T
     d_pre = d_h * (1.0 - h * h) if activation == "tanh" else d_h * (pre > 0.0)
     grad = pack(x2.T @ d_pre, d_pre.sum(axis=0), h.T @ d_out, d_out.sum(axis=0))
-    return loss, grad
+    return value, grad
 
 
-def train(optimizer: Any, params: Array, x, y, steps: int,
-          activation: str = "tanh") -> tuple[Array, Array]:
-    """Full-batch training for ``steps`` steps; returns ``(params, loss_history)``.
+def loss_value(params: Array, x, y, activation: str = "tanh", *, loss: str = "mse",
+               n_out: int | None = None) -> float:
+    """The loss alone (a forward pass, no backward): what a training curve records."""
+    _check_loss(loss, y, n_out)
+    if loss == "cross_entropy":
+        return losses.cross_entropy(forward(params, x, n_out, activation), np.asarray(y))
+    y2 = _as_2d(y, "y")
+    return losses.mse(forward(params, _as_2d(x, "x"), y2.shape[1], activation), y2)
 
-    ``loss_history`` has ``steps + 1`` entries: the loss before each step, then the loss of
-    the returned parameters (as :func:`optim_ref.run` records ``steps + 1`` points).
+
+def accuracy(params: Array, x, labels, n_out: int, activation: str = "tanh") -> float:
+    """The fraction of rows whose largest of the ``n_out`` outputs is at the label's index."""
+    out = forward(params, x, n_out, activation)
+    return float(np.mean(np.argmax(out, axis=1) == np.asarray(labels)))
+
+
+def train(optimizer: Any, params: Array, x, y, steps: int, activation: str = "tanh", *,
+          loss: str = "mse", n_out: int | None = None, batch_size: int | None = None,
+          seed: Any = 0, drop_last: bool = False, schedule: Any = None) -> tuple[Array, Array]:
+    """Training for ``steps`` steps; returns ``(params, loss_history)``.
+
+    ``loss_history`` has ``steps + 1`` entries: the loss on all of ``x, y`` before each step,
+    then that of the returned parameters (as :func:`optim_ref.run` records ``steps + 1``
+    points). With ``batch_size`` each step's gradient is that of its mini-batch only
+    (``optim_ref.data.batches(n, batch_size, seed=seed, drop_last=drop_last)``); with
+    ``schedule`` step k uses ``optimizer.replace(lr=schedule.lrs(...)[k - 1])``.
     """
     params = np.array(params, dtype=np.float64)
-    state = optimizer.init(params)
-    history = np.empty(int(steps) + 1)
-    for t in range(int(steps)):
-        history[t], g = loss_and_grad(params, x, y, activation)
-        params, state = optimizer.step(params, g, state)
-    history[-1], _ = loss_and_grad(params, x, y, activation)
+    steps = int(steps)
+    n = np.shape(x)[0]
+    drawn = None if batch_size is None else batches(n, batch_size, steps, seed=seed,
+                                                    drop_last=drop_last)
+    optimizers = per_step(optimizer, schedule, steps)
+    state = (optimizers[0] if steps else optimizer).init(params)
+    kw = {"loss": loss, "n_out": n_out}
+    history = np.empty(steps + 1)
+    for t in range(steps):
+        if drawn is None:
+            history[t], g = loss_and_grad(params, x, y, activation, **kw)
+        else:
+            history[t] = loss_value(params, x, y, activation, **kw)
+            idx = drawn[t]
+            _, g = loss_and_grad(params, np.asarray(x)[idx], np.asarray(y)[idx], activation, **kw)
+        params, state = optimizers[t].step(params, g, state)
+    history[-1] = loss_value(params, x, y, activation, **kw)
     return params, history
 
 
 __all__ = [
     "ACTIVATIONS", "Layers", "n_params", "hidden_width", "unpack", "pack", "init_params",
-    "forward", "loss_and_grad", "train",
+    "forward", "loss_and_grad", "loss_value", "accuracy", "train", "LOSSES",
 ]

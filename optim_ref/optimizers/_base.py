@@ -129,6 +129,22 @@ class Optimizer:
         fields = ", ".join(f"{k}={v!r}" for k, v in self.hyperparameters().items())
         return f"{type(self).__name__}({fields})"
 
+    def replace(self, **hyper: Any) -> Optimizer:
+        """A copy with some hyperparameters replaced, validated as the constructor validates.
+
+        Like ``dataclasses.replace``: the copy is built anew from :meth:`hyperparameters`, so a
+        schedule can hand each step its own learning rate (``opt.replace(lr=0.05)``) while
+        ``step`` stays pure. torch changes ``param_groups[0]["lr"]`` in place instead.
+        """
+        current = self.hyperparameters()
+        unknown = sorted(set(hyper) - set(current))
+        if unknown:
+            raise TypeError(
+                f"{type(self).__name__} has no hyperparameter {', '.join(map(repr, unknown))}; "
+                f"it has {', '.join(current)}"
+            )
+        return type(self)(**{**current, **hyper})
+
     def hyperparameters(self) -> dict[str, Any]:
         """The constructor's arguments, for captions, cache keys and repr."""
         return {k: v for k, v in vars(self).items() if not k.startswith("_")}
