@@ -19,7 +19,8 @@ through p(sigma) = a sigma + b sigma^3 + c sigma^5 without computing an SVD:
 (a, b, c) = (3.4445, -4.7750, 2.0315) are Jordan's, chosen for a steep slope at 0: after 5
 steps the singular values are spread around 1 (roughly 0.5 to 1.5, says Jordan's code),
 not at 1, which training does not mind. torch's docs write B_t = mu B_{t-1} + g_t; its code keeps the moving average
-above, and so does optim_ref. torch runs Newton-Schulz in bfloat16 (8 significant bits);
+above, and so does optim_ref (from B_0 = 0 the two differ by the factor 1/(1 - mu), which
+the normalisation of X_0 removes: the steps agree, the stored buffers do not). torch runs Newton-Schulz in bfloat16 (8 significant bits);
 optim_ref runs it in float64, so the two differ by what bfloat16's rounding explains (the
 tests derive and check that bound). Muon is for 2-D weights only: biases, gains and
 embeddings go to AdamW, as torch's docs recommend. Hyperparameters are scalars.
