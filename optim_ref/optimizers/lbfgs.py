@@ -32,8 +32,13 @@ from typing import NamedTuple
 
 import numpy as np
 
-from optim_ref.optimizers._base import Array, Optimizer, as_float_array, check_hyper, \
-    check_finite_grad
+from optim_ref.optimizers._base import (
+    Array,
+    Optimizer,
+    as_float_array,
+    check_finite_grad,
+    check_hyper,
+)
 from optim_ref.optimizers._whole import check_scalar
 
 
@@ -240,9 +245,8 @@ class LBFGS(Optimizer):
                 break
             ls_evals = 0
             if self.line_search_fn == "strong_wolfe":
-                x0, d0 = x, d
                 loss, flat_grad, t, ls_evals = strong_wolfe(
-                    lambda t_: evaluate(x0 + t_ * d0), t, d, loss, flat_grad, gtd,
+                    lambda t_, x0=x, d0=d: evaluate(x0 + t_ * d0), t, d, loss, flat_grad, gtd,
                     max_ls=self.max_eval - evals)
                 x = x + t * d
                 optimal = np.max(np.abs(flat_grad)) <= self.tolerance_grad

@@ -13,7 +13,8 @@ adaptive rate constant (Algorithm 2):
     rho_inf = 2 / (1 - beta2) - 1
     rho_t   = rho_inf - 2 t beta2^t / (1 - beta2^t)
     if rho_t > 5:  r_t = sqrt((rho_t - 4)(rho_t - 2) rho_inf / ((rho_inf - 4)(rho_inf - 2) rho_t))
-                   theta_t = theta_{t-1} - alpha * r_t * m_hat_t * sqrt(1 - beta2^t) / (sqrt(v_t) + eps)
+                   theta_t = theta_{t-1}
+                             - alpha * r_t * m_hat_t * sqrt(1 - beta2^t) / (sqrt(v_t) + eps)
     else:          theta_t = theta_{t-1} - alpha * m_hat_t
 
 Differences from the paper, as torch: the threshold is rho_t > 5 (the paper's Algorithm 2

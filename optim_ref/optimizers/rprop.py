@@ -68,7 +68,7 @@ class Rprop(Optimizer):
         (eta_minus, eta_plus), (step_min, step_max) = self.etas, self.step_sizes
         # --8<-- [start:update]
         g = -grads if self.maximize else grads
-        s = np.sign(g * state.prev)                          # +1 same sign, -1 flipped, 0 either is 0
+        s = np.sign(g * state.prev)                  # +1 same sign, -1 flipped, 0 if either is 0
         factor = np.where(s > 0, eta_plus, np.where(s < 0, eta_minus, 1.0))
         step_size = np.clip(state.step_size * factor, step_min, step_max)
         g = np.where(s < 0, 0.0, g)                          # after a flip: rest, forget the sign
