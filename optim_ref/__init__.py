@@ -11,19 +11,29 @@ The math lives here and knows nothing of drawing (see ``optim_ref.viz``) or of t
 from optim_ref import data, functions, losses, mlp, problems, schedules
 from optim_ref.optimizers import (
     AFTER_ADAM,
+    ASGD,
     GD,
+    LBFGS,
     LECTURE,
     NAG,
+    NEWER,
+    NEWER_POINT,
+    SECOND_ORDER,
     SGD,
     Adadelta,
+    Adafactor,
     Adagrad,
     Adam,
     Adamax,
     AdamW,
     AMSGrad,
+    Lion,
     Momentum,
+    Muon,
     NAdam,
+    RAdam,
     RMSprop,
+    Rprop,
 )
 from optim_ref.trajectory import Run, run
 
@@ -32,5 +42,7 @@ __version__ = "0.1.0"
 __all__ = [
     "GD", "SGD", "Momentum", "NAG", "Adagrad", "Adadelta", "RMSprop", "Adam",
     "AdamW", "AMSGrad", "NAdam", "Adamax", "LECTURE", "AFTER_ADAM",
+    "Rprop", "ASGD", "RAdam", "Adafactor", "Lion", "Muon", "LBFGS",
+    "NEWER", "NEWER_POINT", "SECOND_ORDER",
     "functions", "losses", "mlp", "problems", "schedules", "data", "run", "Run",
 ]
