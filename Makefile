@@ -17,9 +17,10 @@ build: $(SITE_STAMP) $(NODE_STAMP)
 test: $(TEST_STAMP) $(NODE_STAMP) chromium
 	$(BIN)/python -m pytest -q
 
-bench: $(TEST_STAMP)
+bench: $(TEST_STAMP) chromium
 	$(BIN)/python scripts/bench_optim.py
 	$(BIN)/python scripts/bench_gif.py
+	$(BIN)/python scripts/bench_kernels.py
 
 # Lighthouse (mobile, median of 3) on the site served with gzip on 127.0.0.1, as Pages serves it.
 bench-site: $(TEST_STAMP) $(NODE_STAMP) chromium

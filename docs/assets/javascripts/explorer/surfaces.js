@@ -4,6 +4,8 @@
 // value(x, y), grad(x, y, out) }; grad writes [df/dx, df/dy] into out (no allocation), so
 // run.js can call it at every step.
 
+import { pyFloat } from "./hyper.js";
+
 const TAU = 2.0 * Math.PI;
 
 // Each entry: defaults (its parameters), window, start, minima (a function of the
@@ -18,10 +20,10 @@ const TABLE = {
     min_value: 0.0,
     check({ kappa, angle }) {
       if (!(Number.isFinite(kappa) && kappa > 0)) {
-        throw new RangeError(`Invalid kappa: ${kappa} (kappa must be in (0, inf))`);
+        throw new RangeError(`Invalid kappa: ${pyFloat(kappa)} (kappa must be in (0, inf))`);
       }
       if (!Number.isFinite(angle)) {
-        throw new RangeError(`Invalid angle: ${angle} (angle must be finite)`);
+        throw new RangeError(`Invalid angle: ${pyFloat(angle)} (angle must be finite)`);
       }
     },
     make({ kappa, angle }) {
