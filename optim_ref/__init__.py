@@ -8,7 +8,7 @@
 The math lives here and knows nothing of drawing (see ``optim_ref.viz``) or of the website.
 """
 
-from optim_ref import functions, losses, mlp
+from optim_ref import functions, losses, mlp, noise
 from optim_ref.optimizers import (
     AFTER_ADAM,
     LECTURE,
@@ -31,5 +31,5 @@ __version__ = "0.1.0"
 __all__ = [
     "SGD", "Momentum", "NAG", "Adagrad", "Adadelta", "RMSprop", "Adam",
     "AdamW", "AMSGrad", "NAdam", "Adamax", "LECTURE", "AFTER_ADAM",
-    "functions", "losses", "mlp", "run", "Run",
+    "functions", "losses", "mlp", "noise", "run", "Run",
 ]

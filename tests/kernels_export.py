@@ -32,7 +32,7 @@ import numpy as np
 from test_optimizers_oracle import CONFIGS, random_state
 
 import optim_ref
-from optim_ref import functions, noise
+from optim_ref import functions, noise, trajectory
 from optim_ref.trajectory import BOX_SCALE, run
 
 STEP_CASES = 200          # one-step cases per configuration (2 coordinates each)
@@ -143,11 +143,8 @@ def reference_run(cls, kw, surface, starts, steps, lrs=None, sigma=0.0, seed=0):
     """
     lo, hi = (np.array(b) for b in zip(*surface.box(BOX_SCALE), strict=True))
 
-    def good(p):
-        val, g = surface.value(p), surface.grad(p)
-        ok = np.isfinite(val) & np.isfinite(g[:, 0]) & np.isfinite(g[:, 1])
-        ok &= (p[:, 0] >= lo[0]) & (p[:, 0] <= hi[0]) & (p[:, 1] >= lo[1]) & (p[:, 1] <= hi[1])
-        return val, g, ok
+    def good(p):  # run's own divergence rule, not a copy of it
+        return trajectory._good(surface, p, lo, hi)
 
     p = np.array(starts, dtype=np.float64)
     path, loss = np.empty((len(p), steps + 1, 2)), np.empty((len(p), steps + 1))
