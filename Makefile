@@ -24,9 +24,10 @@ test: $(TEST_STAMP) $(NODE_DEV_STAMP) chromium
 test-fast: $(TEST_STAMP) $(NODE_SITE_STAMP)
 	$(BIN)/python -m pytest -q -m "not slow and not browser"
 
-bench: $(TEST_STAMP)
+bench: $(TEST_STAMP) chromium
 	$(BIN)/python -m scripts.bench.optim
 	$(BIN)/python -m scripts.bench.gif
+	$(BIN)/python -m scripts.bench.kernels
 	$(PYTHON) scripts/bench/first_page.py
 
 # A fresh clone of HEAD, `make serve` in it with nothing but the site's own lock, its first

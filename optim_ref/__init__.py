@@ -8,7 +8,7 @@
 The math lives here and knows nothing of drawing (see ``optim_ref.viz``) or of the website.
 """
 
-from optim_ref import data, functions, losses, mlp, problems, schedules
+from optim_ref import data, functions, losses, mlp, noise, problems, schedules
 from optim_ref.optimizers import (
     AFTER_ADAM,
     ASGD,
@@ -44,5 +44,5 @@ __all__ = [
     "AdamW", "AMSGrad", "NAdam", "Adamax", "LECTURE", "AFTER_ADAM",
     "Rprop", "ASGD", "RAdam", "Adafactor", "Lion", "Muon", "LBFGS",
     "NEWER", "NEWER_POINT", "SECOND_ORDER",
-    "functions", "losses", "mlp", "problems", "schedules", "data", "run", "Run",
+    "functions", "losses", "mlp", "problems", "schedules", "data", "noise", "run", "Run",
 ]
