@@ -488,3 +488,39 @@ def test_the_adam_page_states_the_uncorrected_first_step():
     for text in _both("optimizers/adam"):
         assert f"{ratio:.2f}" in text
         assert "0.98" in text and "1706.03762" in text
+
+
+# ---- English: one spelling variety (American) ----------------------------------------------
+
+#: British spellings and the American ones the site writes instead
+BRITISH = {r"\w*(?:behaviour|colour|favour|flavour|honour|neighbour)\w*": "-or",
+           r"\b(?:generali|maximi|minimi|normali|regulari|optimi|organi|reali|summari|"
+           r"characteri|initiali|visuali)s(?:e|ed|es|ing|ation|ations)\b": "-ize",
+           r"\banalys(?:e|ed|es|ing)\b": "analyze", r"\btowards\b": "toward",
+           r"\bcentre[sd]?\b": "center", r"\bmodell(?:ing|ed)\b": "modeling",
+           r"\blabell(?:ing|ed)\b(?!by)": "labeled", r"\bgrey\b": "gray"}
+
+
+def british_spellings(text: str) -> list[str]:
+    return [m.group(0) for pattern in BRITISH for m in re.finditer(pattern, text, re.I)]
+
+
+def _english_texts() -> dict[str, str]:
+    texts = {str(en.relative_to(ROOT)): page_text(en) for _, en in PAIRS}
+    for path in sorted((DOCS / "data").rglob("*.yml")) + [ROOT / "scripts" / "figures.yml"]:
+        lines = path.read_text(encoding="utf-8").splitlines()
+        texts[str(path.relative_to(ROOT))] = "\n".join(ln for ln in lines if ln.strip().startswith("en:")
+                                                      or not re.search(r"[\uac00-\ud7a3]", ln))
+    return texts
+
+
+def test_english_texts_use_american_spelling():
+    problems = {name: found for name, text in _english_texts().items()
+                if (found := british_spellings(text))}
+    assert not problems, f"British spellings (the site writes American): {problems}"
+
+
+def test_the_spelling_variety_check_can_fail():
+    assert british_spellings("Its behaviour is normalised towards zero.") == [
+        "behaviour", "normalised", "towards"]
+    assert british_spellings('aria-labelledby="x": normalized behavior toward zero') == []
