@@ -15,7 +15,7 @@ import pytest
 from site_support import ROOT
 
 import optim_ref
-from optim_ref import losses, mlp
+from optim_ref import functions, losses, mlp, tuning
 from scripts.figures import fits, races, registry
 
 DOCS = ROOT / "docs"
@@ -315,3 +315,212 @@ def test_the_comparison_table_has_optim_refs_defaults_and_state(page, header):
             assert key in defaults, f"{page}: {cls.__name__} has no hyperparameter {key!r}"
             assert ast.literal_eval(value) == defaults[key], f"{page}: {cls.__name__}.{key}"
     assert seen == list(optim_ref.LECTURE + optim_ref.AFTER_ADAM)
+
+
+# ---- issue 13: every sentence about a run is tied to the run -------------------------------
+
+
+def _first_below(run, threshold: float = 1e-6) -> int:
+    """The first step whose loss is below ``threshold`` (the pages' "brings the loss below")."""
+    hits = np.flatnonzero(run.loss[0] < threshold)
+    assert hits.size, "the run never gets below the threshold"
+    return int(hits[0])
+
+
+def _rate(eta: float, beta: float, curvatures=(1.0, 10.0)) -> float:
+    """Heavy ball on a quadratic: the largest root magnitude over the eigendirections."""
+    return max(float(np.abs(np.roots([1.0, -(1 + beta - eta * lam), beta])).max())
+               for lam in curvatures)
+
+
+def _race_of(name: str) -> races.Race:
+    return races.compute(registry.by_name(registry.load())[name])
+
+
+def _lr(race: races.Race, label: str) -> float:
+    return race.lrs[race.labels.index(label)]
+
+
+def _run(race: races.Race, label: str):
+    return race.runs[race.labels.index(label)]
+
+
+def test_the_momentum_pages_quadratic_analysis_is_what_the_runs_give():
+    quad = functions.get("quadratic")
+    kappa = quad.kappa
+    race = _race_of("race-quadratic")
+    eta_gd = 2 / (1 + kappa)
+    s = np.sqrt(kappa)
+    beta_t, eta_t = ((s - 1) / (s + 1)) ** 2, 4 / (1 + s) ** 2
+    lr_m = _lr(race, "Momentum")
+    gd = optim_ref.run(optim_ref.SGD(lr=eta_gd), quad, quad.start[None], 400)
+    tuned = optim_ref.run(optim_ref.Momentum(lr=eta_t, momentum=beta_t), quad, quad.start[None], 400)
+    numbers = {
+        "gd rate": (f"{_rate(eta_gd, 0.0):.3f}", "0.818"),
+        "beta 0.9 rate": (f"{_rate(lr_m, 0.9):.3f}", "0.949"),
+        "tuned rate": (f"{_rate(eta_t, beta_t):.3f}", "0.519"),
+        "tuned beta": (f"{beta_t:.3f}", "0.270"),
+        "tuned eta": (f"{eta_t:.3f}", "0.231"),
+        "gd steps": (str(_first_below(gd)), "42"),
+        "race momentum steps": (str(_first_below(_run(race, "Momentum"))), "148"),
+        "tuned steps": (str(_first_below(tuned)), "18"),
+        "race momentum lr": (f"{lr_m:.3g}", "0.00398"),
+        "momentum bound": (f"{2 * 1.9 / kappa:.2f}", "0.38"),
+        "kappa for beta 0.9": (f"{((1 + 0.9**0.5) / (1 - 0.9**0.5)) ** 2:.0f}", "1442"),
+    }
+    for what, (computed, stated) in numbers.items():
+        assert computed == stated, f"{what}: the run gives {computed}, the page says {stated}"
+    # the rate at beta = 0.9 is sqrt(beta) for every rate the rule finds tied, and no rate beats it
+    choice = tuning.best_lr(optim_ref.Momentum, quad, quad.start, 400)
+    band = choice.grid[(choice.grid > 0.003) & (choice.grid < 0.2)]
+    assert band.min() == pytest.approx(0.00398, rel=1e-2) and band.max() == pytest.approx(0.158, rel=1e-2)
+    for lr in band:
+        assert _rate(lr, 0.9) == pytest.approx(0.9**0.5, abs=1e-9)
+        final = choice.final_loss[list(choice.grid).index(lr)]
+        assert 1e-18 < final < 2e-17
+    etas = np.linspace(1e-4, 0.38, 2000)
+    assert min(_rate(e, 0.9) for e in etas) >= 0.9**0.5 - 1e-9
+    # the bound: converges just below 2(1 + beta)/lambda_max, diverges above
+    assert _rate(0.379, 0.9) < 1 < _rate(0.381, 0.9)
+    assert _rate(0.215, 0.9) < 1 < _rate(0.215, 0.0)
+    for text in _both("optimizers/momentum"):
+        for _, stated in numbers.values():
+            assert stated in text, f"momentum page: {stated} not stated"
+        assert "0.004" in text and "0.16" in text
+
+
+def test_the_gd_figure_zigzags_because_its_rate_is_large():
+    race = _race_of("path-sgd-quadratic")
+    kappa = functions.get("quadratic").kappa
+    lr = race.lrs[0]
+    assert 1 / kappa < lr < 2 / kappa
+    y = race.runs[0].path[0, :10, 1]
+    assert np.all(np.sign(y[1:]) == -np.sign(y[:-1])), "y does not flip its sign every step"
+    for text in _both("optimizers/gd"):
+        assert f"{lr:.3g}" in text
+
+
+def test_the_nag_page_compares_figures_at_their_stated_learning_rates():
+    nag = _race_of("path-nag-quadratic").lrs[0]
+    mom = _race_of("path-momentum-quadratic").lrs[0]
+    for text in _both("optimizers/nag"):
+        assert f"{nag:.3g}" in text and f"{mom:.3g}" in text
+        assert f"{nag / mom:.0f}" in text  # "25 times apart"
+
+
+def _rotated_steps() -> dict[str, tuple[int, int]]:
+    """Steps to loss < 1e-6 on the aligned bowl and on the bowl rotated by 30°, by the rule."""
+    aligned = functions.get("quadratic")
+    rotated = functions.Quadratic(kappa=aligned.kappa, angle=30.0)
+    out = {}
+    for name in ("SGD", "Adagrad", "RMSprop"):
+        cls = getattr(optim_ref, name)
+        out[name] = tuple(_first_below(tuning.best_lr(cls, fn, aligned.start, 400).run)
+                          for fn in (aligned, rotated))
+    return out
+
+
+def test_the_rotated_bowl_numbers_are_what_the_runs_give():
+    steps = _rotated_steps()
+    assert steps["Adagrad"] == (9, 40) and steps["SGD"][1] == 41 and steps["RMSprop"] == (40, 151)
+    gd_rot = steps["SGD"][1]
+    for page, name in (("optimizers/adagrad", "Adagrad"), ("optimizers/rmsprop", "RMSprop"),
+                       ("summary", "Adagrad")):
+        for text in _both(page):
+            paragraph = next((p for p in text.split("\n\n") if "30°" in p), "")
+            numbers = set(re.findall(r"(?<![\d.^{-])\d+(?!\d|\.\d|})", paragraph))
+            for n in (*steps[name], gd_rot):
+                assert str(n) in numbers, f"{page}: {name}'s {n} not in {paragraph!r}"
+
+
+def test_what_the_summary_says_of_each_race_is_what_the_runs_give():
+    quad = {lab: races.describe_run(r, lab, functions.get("quadratic"), "en")
+            for lab, r in zip(*(lambda race: (race.labels, race.runs))(_race_of("race-quadratic")),
+                              strict=True)}
+    step = {k: int(re.search(r"by step (\d+)", s).group(1)) for k, s in quad.items()}
+    rosen = _race_of("race-rosenbrock")
+    final = {lab: float(r.loss[0, -1]) for lab, r in zip(rosen.labels, rosen.runs, strict=True)}
+    inertia = sorted(("Momentum", "Adam", "NAG"), key=final.get)
+    assert inertia == sorted(final, key=final.get)[:3], "the three with inertia are not the closest"
+    assert not any(r.diverged[0] for r in rosen.runs)
+    for text in _both("summary"):
+        assert f"{step['GD']}" in text and f"{step['Momentum']}" in text
+        for lab in inertia:
+            assert f"{final[lab]:.1g}" in text or f"{final[lab]:.2g}" in text, (lab, final[lab])
+        assert f"{final['GD']:.3g}" in text
+        assert f"{min(final.values()):.1g}" in text and f"{max(final.values()):.2g}" in text
+        assert "Dauphin" in text and "1406.2572" in text
+
+
+def _adamw_against_l2() -> dict[str, np.ndarray]:
+    sigma, runs, steps = np.array([10.0, 0.1]), 1000, 2000
+    out = {}
+    for name, opt in (("L2", optim_ref.Adam(lr=1e-3, weight_decay=0.1)),
+                      ("AdamW", optim_ref.AdamW(lr=1e-3, weight_decay=0.1))):
+        rng = np.random.default_rng(0)
+        params = np.ones((runs, 2))
+        state = opt.init(params)
+        for _ in range(steps):
+            params, state = opt.step(params, rng.standard_normal((runs, 2)) * sigma, state)
+        out[name] = params.mean(axis=0)
+    return out
+
+
+def test_the_adamw_against_l2_example_is_computed():
+    means = _adamw_against_l2()
+    assert means["L2"][0] > means["AdamW"][0] and means["L2"][1] < means["AdamW"][1]
+    for text in _both("optimizers/after-adam"):
+        rows = [ln for ln in text.splitlines() if ln.startswith("| ") and "weight_decay=0.1" in ln]
+        assert len(rows) == 2, rows
+        for row, name in zip(rows, ("L2", "AdamW"), strict=True):
+            cells = [c.strip() for c in row.strip("|").split("|")]
+            assert cells[1:] == [f"{v:.2f}" for v in means[name]], (row, means[name])
+        assert f"{(1 - 1e-3 * 0.1) ** 2000:.3f}" in text
+
+
+def test_the_adam_page_states_the_uncorrected_first_step():
+    ratio = (1 - 0.9) / np.sqrt(1 - 0.999)
+    opt = optim_ref.Adam(lr=1e-3)
+    g = np.array([5.0, -0.01])
+    params, state = opt.step(np.zeros(2), g, opt.init(np.zeros(2)))
+    assert np.allclose(np.abs(params), 1e-3, rtol=1e-6)  # the corrected first step is alpha
+    assert np.allclose(state.exp_avg / np.sqrt(state.exp_avg_sq), ratio * np.sign(g))
+    for text in _both("optimizers/adam"):
+        assert f"{ratio:.2f}" in text
+        assert "0.98" in text and "1706.03762" in text
+
+
+# ---- English: one spelling variety (American) ----------------------------------------------
+
+#: British spellings and the American ones the site writes instead
+BRITISH = {r"\w*(?:behaviour|colour|favour|flavour|honour|neighbour)\w*": "-or",
+           r"\b(?:generali|maximi|minimi|normali|regulari|optimi|organi|reali|summari|"
+           r"characteri|initiali|visuali)s(?:e|ed|es|ing|ation|ations)\b": "-ize",
+           r"\banalys(?:e|ed|es|ing)\b": "analyze", r"\btowards\b": "toward",
+           r"\bcentre[sd]?\b": "center", r"\bmodell(?:ing|ed)\b": "modeling",
+           r"\blabell(?:ing|ed)\b(?!by)": "labeled", r"\bgrey\b": "gray"}
+
+
+def british_spellings(text: str) -> list[str]:
+    return [m.group(0) for pattern in BRITISH for m in re.finditer(pattern, text, re.I)]
+
+
+def _english_texts() -> dict[str, str]:
+    texts = {str(en.relative_to(ROOT)): page_text(en) for _, en in PAIRS}
+    for path in sorted((DOCS / "data").rglob("*.yml")) + [ROOT / "scripts" / "figures" / "figures.yml"]:
+        lines = path.read_text(encoding="utf-8").splitlines()
+        texts[str(path.relative_to(ROOT))] = "\n".join(ln for ln in lines if ln.strip().startswith("en:")
+                                                      or not re.search(r"[\uac00-\ud7a3]", ln))
+    return texts
+
+
+def test_english_texts_use_american_spelling():
+    problems = {name: found for name, text in _english_texts().items()
+                if (found := british_spellings(text))}
+    assert not problems, f"British spellings (the site writes American): {problems}"
+
+
+def test_the_spelling_variety_check_can_fail():
+    assert british_spellings("Its behaviour is normalised towards zero.") == [
+        "behaviour", "normalised", "towards"]
+    assert british_spellings('aria-labelledby="x": normalized behavior toward zero') == []

@@ -194,6 +194,25 @@ def test_korean_pages_use_only_the_glossary_spelling():
     assert not problems, "ruled-out spellings:\n" + "\n".join(problems)
 
 
+#: every other text a reader sees in Korean: quiz questions, choices and explanations, and the
+#: figure captions and alt text of the registry (variants are Korean, so the English in the same
+#: file never matches)
+KOREAN_DATA = sorted((DOCS / "data" / "quizzes").rglob("*.yml")) + [ROOT / "scripts" / "figures.yml"]
+
+
+def test_quizzes_and_figure_texts_use_only_the_glossary_spelling():
+    assert len(KOREAN_DATA) >= 5 and all(p.is_file() for p in KOREAN_DATA)
+    problems = [f"{p.relative_to(ROOT)}:{u.line}: {u.found!r} (write {u.term.ko!r})"
+                for p in KOREAN_DATA for u in variant_uses(p.read_text(encoding="utf-8"), TERMS)]
+    assert not problems, "ruled-out spellings:\n" + "\n".join(problems)
+
+
+def test_the_spelling_rule_reads_yaml_text():
+    record = "  - id: q\n    question:\n      ko: 걸음 폭을 줄이면 하이퍼파라미터가 바뀝니다.\n"
+    found = [(u.found, u.term.ko) for u in variant_uses(record, TERMS)]
+    assert found == [("걸음 폭을", "걸음 크기"), ("하이퍼파라미터가", "초매개변수")]
+
+
 def test_the_spelling_checker_finds_a_planted_variant_with_its_particle():
     page = ("# 제목\n\n학습률과 기울기를 봅니다.\n\n그래디언트를 구하고, 파라미터는 고정합니다.\n"
             "러닝 레이트가 크면 옵티마이져는 발산합니다.\n")
