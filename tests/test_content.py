@@ -354,7 +354,8 @@ def test_the_momentum_pages_quadratic_analysis_is_what_the_runs_give():
     beta_t, eta_t = ((s - 1) / (s + 1)) ** 2, 4 / (1 + s) ** 2
     lr_m = _lr(race, "Momentum")
     gd = optim_ref.run(optim_ref.SGD(lr=eta_gd), quad, quad.start[None], 400)
-    tuned = optim_ref.run(optim_ref.Momentum(lr=eta_t, momentum=beta_t), quad, quad.start[None], 400)
+    tuned = optim_ref.run(optim_ref.Momentum(lr=eta_t, momentum=beta_t), quad, quad.start[None],
+                          400)
     numbers = {
         "gd rate": (f"{_rate(eta_gd, 0.0):.3f}", "0.818"),
         "beta 0.9 rate": (f"{_rate(lr_m, 0.9):.3f}", "0.949"),
@@ -373,7 +374,8 @@ def test_the_momentum_pages_quadratic_analysis_is_what_the_runs_give():
     # the rate at beta = 0.9 is sqrt(beta) for every rate the rule finds tied, and no rate beats it
     choice = tuning.best_lr(optim_ref.Momentum, quad, quad.start, 400)
     band = choice.grid[(choice.grid > 0.003) & (choice.grid < 0.2)]
-    assert band.min() == pytest.approx(0.00398, rel=1e-2) and band.max() == pytest.approx(0.158, rel=1e-2)
+    assert band.min() == pytest.approx(0.00398, rel=1e-2)
+    assert band.max() == pytest.approx(0.158, rel=1e-2)
     for lr in band:
         assert _rate(lr, 0.9) == pytest.approx(0.9**0.5, abs=1e-9)
         final = choice.final_loss[list(choice.grid).index(lr)]
@@ -507,10 +509,12 @@ def british_spellings(text: str) -> list[str]:
 
 def _english_texts() -> dict[str, str]:
     texts = {str(en.relative_to(ROOT)): page_text(en) for _, en in PAIRS}
-    for path in sorted((DOCS / "data").rglob("*.yml")) + [ROOT / "scripts" / "figures" / "figures.yml"]:
+    data = sorted((DOCS / "data").rglob("*.yml")) + [ROOT / "scripts" / "figures" / "figures.yml"]
+    for path in data:
         lines = path.read_text(encoding="utf-8").splitlines()
-        texts[str(path.relative_to(ROOT))] = "\n".join(ln for ln in lines if ln.strip().startswith("en:")
-                                                      or not re.search(r"[\uac00-\ud7a3]", ln))
+        texts[str(path.relative_to(ROOT))] = "\n".join(
+            ln for ln in lines
+            if ln.strip().startswith("en:") or not re.search(r"[\uac00-\ud7a3]", ln))
     return texts
 
 

@@ -197,7 +197,8 @@ def test_korean_pages_use_only_the_glossary_spelling():
 #: every other text a reader sees in Korean: quiz questions, choices and explanations, and the
 #: figure captions and alt text of the registry (variants are Korean, so the English in the same
 #: file never matches)
-KOREAN_DATA = sorted((DOCS / "data" / "quizzes").rglob("*.yml")) + [ROOT / "scripts" / "figures.yml"]
+KOREAN_DATA = sorted((DOCS / "data" / "quizzes").rglob("*.yml")) + [
+    ROOT / "scripts" / "figures" / "figures.yml"]
 
 
 def test_quizzes_and_figure_texts_use_only_the_glossary_spelling():

@@ -28,8 +28,7 @@ from pathlib import Path
 from mkdocs.structure.files import File, Files
 from pymdownx import slugs
 
-from scripts.core import cache
-from scripts.core import keys
+from scripts.core import cache, keys
 from scripts.site import upstream
 
 KERNEL_TIMEOUT_S = 120

@@ -14,8 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from scripts.core import cache
-from scripts.core import keys
+from scripts.core import cache, keys
 
 ROOT = Path(__file__).resolve().parents[2]
 #: what setuptools reads to build the wheel (pyproject, the readme and licences it embeds)
