@@ -39,6 +39,7 @@ import numpy as np
 
 from optim_ref.data.sampler import batches
 from optim_ref.functions import Surface
+from optim_ref.noise import gaussian
 from optim_ref.schedules import Schedule, per_step
 
 Array = np.ndarray
@@ -96,18 +97,25 @@ def _gradients(function: Surface, steps: int, batch_size: int | None, seed: Any,
 
 def run(optimizer: Any, function: Surface, starts: Any, steps: int, *,
         schedule: Schedule | None = None, batch_size: int | None = None, seed: Any = 0,
-        drop_last: bool = False, batch_grad: Callable | None = None) -> Run:
+        drop_last: bool = False, batch_grad: Callable | None = None,
+        noise: float = 0.0) -> Run:
     """Run ``optimizer`` on ``function`` from each row of ``starts`` for ``steps`` steps.
 
     ``starts`` has shape ``(batch, 2)`` (a single ``(2,)`` point is a batch of one). If the
     optimizer's hyperparameters have a batch axis (``lr`` of shape ``(n, 1)``) and ``starts``
     has one row, that start is shared by all ``n`` runs. ``batch_size`` (with ``seed`` and
     ``drop_last``) switches to mini-batch gradients; ``batch_grad(params, idx)`` replaces the
-    problem's own. ``schedule`` changes the lr every step.
+    problem's own. ``schedule`` changes the lr every step. ``noise`` (sigma) adds
+    ``sigma * xi_t`` to the gradient step ``t`` uses, ``xi_t`` from the counter-based
+    generator ``optim_ref.noise.gaussian(seed, t)``: the explorer's noise, the same in its
+    JavaScript, shared by every row.
     """
     steps = int(steps)
     if steps < 0:
         raise ValueError(f"Invalid steps: {steps} (steps must be >= 0)")
+    if not (np.isfinite(noise) and noise >= 0):
+        raise ValueError(f"Invalid noise: {noise} (noise must be a finite sigma >= 0)")
+    xi = gaussian(seed, np.arange(1, steps + 1)) if noise else None
     grad = _gradients(function, steps, batch_size, seed, drop_last, batch_grad)
     optimizers = per_step(optimizer, schedule, steps)
     p = np.array(starts, dtype=np.float64)
@@ -152,6 +160,8 @@ def run(optimizer: Any, function: Surface, starts: Any, steps: int, *,
         state = (optimizers[0] if steps else optimizer).init(p)
 
         for t in range(1, steps + 1):
+            if xi is not None:
+                g = np.where(alive[:, None], g + noise * xi[t - 1], 0.0)
             proposed, state = optimizers[t - 1].step(p, g, state)
             new_g = grad(proposed, t)
             new_val, ok = _good(function, proposed, new_g, lo, hi)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from kernels_export import CONFIGS_BY_CLASS, export, reference_run
+from kernels_export import CONFIGS_BY_CLASS, export, names, reference_run
 from test_optimizers_oracle import CONFIGS
 
 from optim_ref import functions
@@ -56,9 +56,15 @@ def test_reference_run_is_optim_refs_run(cfg):
     constant = np.full(120, cfg.path["lr"])
     np.testing.assert_array_equal(
         reference_run(cfg.ours, cfg.path, surface, starts, 120, constant)[0], theirs.path)
+    # and with noise: `run(noise=sigma, seed=...)` is the exporter's noisy loop, bit for bit
+    noisy = run(cfg.ours(**cfg.path), surface, starts, 120, noise=0.7, seed=11)
+    ours = reference_run(cfg.ours, cfg.path, surface, starts, 120, sigma=0.7, seed=11)
+    np.testing.assert_array_equal(ours[0], noisy.path)
+    np.testing.assert_array_equal(ours[2], noisy.diverged_at)
+    assert not np.array_equal(noisy.path, theirs.path)
 
 
 def test_every_optimizer_has_a_configuration_named_after_it():
     import optim_ref
 
-    assert set(CONFIGS_BY_CLASS) == set(optim_ref.LECTURE + optim_ref.AFTER_ADAM)
+    assert set(CONFIGS_BY_CLASS) == set(names())

@@ -19,6 +19,16 @@ const DECAY = nonNegative("weight_decay value");
 const MOMENTUM = unit("momentum value");
 const zeros = (n) => new Float64Array(n);
 
+const GD = {
+  defaults: { lr: 1e-3 },
+  checks: { lr: LR },
+  init: () => ({ step: 0 }),
+  update(h, lr, p, g, s) {
+    for (let i = 0; i < p.length; i++) p[i] = p[i] - lr * g[i];   // theta - eta g
+    s.step += 1;
+  },
+};
+
 const SGD = {
   defaults: { lr: 1e-3, momentum: 0, dampening: 0, weight_decay: 0, nesterov: false,
     maximize: false },
@@ -158,19 +168,17 @@ const Adam = {
   update(h, lr, p, g, s) {
     const [beta1, beta2] = h.betas, lam = h.weight_decay, t = s.step + 1;
     const m = s.exp_avg, v = s.exp_avg_sq, vMax = s.max_exp_avg_sq;
-    const rootCorrection = Math.sqrt(1 - beta2 ** t);
-    const stepSize = -lr / (1 - beta1 ** t);
-    const shrink = 1 - lr * lam;
+    const correction1 = 1 - beta1 ** t, correction2 = 1 - beta2 ** t;
     for (let i = 0; i < p.length; i++) {
       let gi = h.maximize ? -g[i] : g[i];
-      if (h.decoupled_weight_decay) p[i] = p[i] * shrink;  // AdamW's decay of the weights
-      else if (lam !== 0) gi = gi + lam * p[i];        // L2 penalty folded into the gradient
+      if (h.decoupled_weight_decay) p[i] = p[i] * (1 - lr * lam);  // AdamW: shrink the weights
+      else gi = gi + lam * p[i];                       // L2 penalty folded into the gradient
       m[i] = beta1 * m[i] + (1 - beta1) * gi;          // m_t
-      v[i] = beta2 * v[i] + gi * gi * (1 - beta2);     // v_t
+      v[i] = beta2 * v[i] + (1 - beta2) * (gi * gi);   // v_t
       let second = v[i];
       if (vMax !== null) second = vMax[i] = Math.max(vMax[i], v[i]);  // AMSGrad: largest v
-      // theta_t = theta_{t-1} - alpha/(1 - beta1^t) m_t / (sqrt(v_t)/sqrt(1 - beta2^t) + eps)
-      p[i] = m[i] / (Math.sqrt(second) / rootCorrection + h.eps) * stepSize + p[i];
+      const mHat = m[i] / correction1, vHat = second / correction2;
+      p[i] = p[i] - lr * mHat / (Math.sqrt(vHat) + h.eps);  // theta - alpha m_hat/(sqrt(v_hat)+eps)
     }
     s.step = t;
   },
@@ -200,17 +208,15 @@ const NAdam = {
     const mu = beta1 * (1 - 0.5 * 0.96 ** (t * psi));       // torch's psi = Dozat's 1/250
     const muNext = beta1 * (1 - 0.5 * 0.96 ** ((t + 1) * psi));
     const muProd = s.mu_product * mu;                        // prod_{i<=t} mu_i
-    const gradStep = lr * (1 - mu) / (1 - muProd);
-    const momentumStep = lr * muNext / (1 - muProd * muNext);
     const correction = 1 - beta2 ** t;
     for (let i = 0; i < p.length; i++) {
       let gi = h.maximize ? -g[i] : g[i];
-      if (lam !== 0 && h.decoupled_weight_decay) p[i] = p[i] * (1 - lr * lam);
-      else if (lam !== 0) gi = gi + lam * p[i];
+      if (h.decoupled_weight_decay) p[i] = p[i] * (1 - lr * lam);  // AdamW's decay
+      else gi = gi + lam * p[i];                            // L2 penalty folded into g
       m[i] = beta1 * m[i] + (1 - beta1) * gi;               // constant beta1, not mu_t
       v[i] = beta2 * v[i] + (1 - beta2) * (gi * gi);
-      const denom = Math.sqrt(v[i] / correction) + h.eps;   // sqrt(v_hat_t) + eps
-      p[i] = p[i] - gradStep * (gi / denom) - momentumStep * (m[i] / denom);
+      const mBar = muNext * m[i] / (1 - muProd * muNext) + (1 - mu) * gi / (1 - muProd);
+      p[i] = p[i] - lr * mBar / (Math.sqrt(v[i] / correction) + h.eps);
     }
     s.step = t;
     s.mu_product = muProd;
@@ -236,7 +242,7 @@ const Adamax = {
 };
 
 // By optim_ref's class names, in its order (LECTURE, then AFTER_ADAM).
-export const KERNELS = { SGD, Momentum, NAG, Adagrad, Adadelta, RMSprop, Adam, AdamW,
+export const KERNELS = { GD, SGD, Momentum, NAG, Adagrad, Adadelta, RMSprop, Adam, AdamW,
   AMSGrad, NAdam, Adamax };
 for (const [name, k] of Object.entries(KERNELS)) k.name = name;
 
