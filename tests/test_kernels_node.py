@@ -65,6 +65,5 @@ def test_reference_run_is_optim_refs_run(cfg):
 
 
 def test_every_optimizer_has_a_configuration_named_after_it():
-    import optim_ref
 
     assert set(CONFIGS_BY_CLASS) == set(names())

@@ -16,7 +16,13 @@ def test_replace_keeps_the_rest_and_steps_like_a_fresh_optimizer(cls):
     assert type(new) is cls and new is not opt
     assert new.hyperparameters() == {**opt.hyperparameters(), "lr": 0.25}
     assert opt.lr == cls().lr  # the original is untouched
-    p, g = np.array([1.0, -2.0]), np.array([0.3, 0.5])
+    if cls is optimizers.LBFGS:  # it steps on the function: step(params, loss_and_grad, state)
+        p = np.array([1.0, -2.0])
+        g = lambda x: (float(x @ x), 2 * x)  # noqa: E731
+    elif cls is optimizers.Muon:  # 2-D parameters only
+        p, g = np.array([[1.0, -2.0], [0.5, 3.0]]), np.array([[0.3, 0.5], [-0.2, 0.1]])
+    else:
+        p, g = np.array([1.0, -2.0]), np.array([0.3, 0.5])
     np.testing.assert_array_equal(new.step(p, g, new.init(p))[0],
                                   cls(**new.hyperparameters()).step(p, g, new.init(p))[0])
 
