@@ -20,6 +20,8 @@ import pytest
 import torch  # unconditional: a missing torch fails this module, it never skips
 import torch.optim._muon as torch_muon
 from test_optimizers_oracle import (  # noqa: F401  (torch_float64 is an autouse fixture)
+    CONFIGS,
+    EXPORTED,
     PATH_RTOL,
     PATH_STEPS,
     STEP_RTOL,
@@ -856,6 +858,9 @@ def lbfgs_run_error(kw, seed, calls, ours_cls=LBFGS, resync=False) -> float:
     return worst
 
 
+LINE_SEARCHES = [None, "strong_wolfe"]
+
+
 def lbfgs_kw(r, line_search):
     return {"lr": r.uniform(0.1, 1.0), "max_iter": int(r.integers(1, 8)),
             "history_size": int(r.integers(1, 8)), "line_search_fn": line_search,
@@ -866,7 +871,7 @@ def lbfgs_kw(r, line_search):
 @pytest.mark.xfail(strict=True, reason="unfinished: optim_ref's LBFGS agrees with torch to "
                    "~1e-8..1e-10, not 1e-12/1e-9; the cause (summation order amplified over a "
                    "step's iterations, or a real difference) is not found yet")
-@pytest.mark.parametrize("line_search", [None, "strong_wolfe"])
+@pytest.mark.parametrize("line_search", LINE_SEARCHES)
 def test_lbfgs_matches_torch_from_many_states(line_search):
     """200 random problems and settings, 5 step() calls each (1000 steps, each from the state
     the run before left: history, step length, scale), to 1e-12."""
@@ -905,3 +910,25 @@ def test_lbfgs_converges_on_a_quadratic():
     x, state = opt.step(np.zeros(6), lambda x: (0.5 * x @ a @ x - b @ x, a @ x - b), opt.init(0))
     # (torch's stop on a loss change below tolerance_change=1e-9 leaves ~1e-5 in x)
     np.testing.assert_allclose(x, np.linalg.solve(a, b), atol=1e-4)
+
+
+# ---------------------------------------------------------------- coverage
+
+#: every optimizer's oracle configurations, by class name: the torch oracle's table
+#: (test_optimizers_oracle.CONFIGS) and this module's point, Adafactor, Muon and L-BFGS
+#: layers. The one place that says what is checked against an oracle.
+ORACLES: dict[str, list[str]] = {}
+for _cfg in CONFIGS + POINT:
+    ORACLES.setdefault(_cfg.ours.__name__, []).append(_cfg.name)
+ORACLES["Adafactor"] = [c.name for c in ADAFACTOR]
+ORACLES["Muon"] = ["Muon"] + [f"Muon-path-{'-'.join(kw)}" for kw in MUON_PATHS]
+ORACLES["LBFGS"] = [f"LBFGS-{ls or 'fixed_step'}" for ls in LINE_SEARCHES]
+
+
+def test_every_class_is_covered():
+    """Each optimizer class the package exports has an oracle configuration, and nothing
+    else does (a configuration of a class no longer exported is a stale one)."""
+    exported = {cls.__name__ for cls in EXPORTED}
+    missing = exported - set(ORACLES)
+    assert not missing, f"exported optimizers with no oracle configuration: {sorted(missing)}"
+    assert set(ORACLES) <= exported, sorted(set(ORACLES) - exported)

@@ -184,13 +184,15 @@ class LBFGS(Optimizer):
     ) -> None:
         name = type(self).__name__
         self.lr = check_hyper("lr", check_scalar(name, "lr", lr), 0.0, label="learning rate")
-        self.max_iter = _count("max_iter", max_iter)
-        self.max_eval = _count("max_eval", max_iter * 5 // 4 if max_eval is None else max_eval)
+        self.max_iter = _count("max_iter", check_scalar(name, "max_iter", max_iter))
+        self.max_eval = _count("max_eval", max_iter * 5 // 4 if max_eval is None
+                               else check_scalar(name, "max_eval", max_eval))
         self.tolerance_grad = check_hyper("tolerance_grad", check_scalar(
             name, "tolerance_grad", tolerance_grad), 0.0, label="tolerance_grad value")
         self.tolerance_change = check_hyper("tolerance_change", check_scalar(
             name, "tolerance_change", tolerance_change), 0.0, label="tolerance_change value")
-        self.history_size = _count("history_size", history_size)
+        self.history_size = _count("history_size", check_scalar(name, "history_size",
+                                                                history_size))
         if line_search_fn not in (None, "strong_wolfe"):
             raise ValueError(f"Invalid line_search_fn: {line_search_fn!r} (line_search_fn "
                              "must be None or 'strong_wolfe')")
