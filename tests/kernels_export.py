@@ -2,9 +2,10 @@
 
 tests/test_kernels_node.py calls :func:`export` into a temporary folder at test time (the
 cases are never committed, so they cannot drift from the package) and runs the Node tests
-in tests/kernels/ on them. The optimizer configurations are the torch oracle's table
-(tests/test_optimizers_oracle.py): every optimizer and every option, once; an optimizer
-added there gets kernel cases here, and the Node tests fail until its kernel exists.
+in tests/kernels/ on them. The optimizer configurations are the oracles' tables
+(tests/test_optimizers_oracle.py, and the newer point methods' in test_optimizers_newer.py):
+every optimizer and every option, once; an optimizer added there gets kernel cases here, and
+the Node tests fail until its kernel exists.
 
 Files: meta.json (names, defaults, surfaces), steps.json (one step from random states, with
 a per-step lr), surfaces.json (value and gradient at random points), noise.json (Philox
@@ -29,7 +30,9 @@ from dataclasses import fields
 from pathlib import Path
 
 import numpy as np
-from test_optimizers_oracle import CONFIGS, random_state
+from test_optimizers_newer import POINT as NEWER_POINT
+from test_optimizers_oracle import CONFIGS as TORCH_CONFIGS
+from test_optimizers_oracle import random_state
 
 import optim_ref
 from optim_ref import functions, noise, trajectory
@@ -45,9 +48,19 @@ SURFACE_VARIANTS = [("quadratic", {"kappa": 100.0, "angle": 30.0}),
                     ("rosenbrock", {"a": 2.0, "b": 50.0}), ("rastrigin", {"A": 5.0})]
 
 
+#: the oracle configurations of the point optimizers: the torch oracle's table, then the
+#: newer point methods' (tests/test_optimizers_newer.py), each with its rule for random states
+CONFIGS = TORCH_CONFIGS + NEWER_POINT
+
+
 def names() -> tuple[str, ...]:
-    """The optimizers the kernels mirror, in the kernels' order (the lecture-shaped GD first)."""
-    return ("GD",) + optim_ref.LECTURE + optim_ref.AFTER_ADAM
+    """The optimizers the kernels mirror, in the kernels' order: optim_ref.POINT."""
+    return optim_ref.POINT
+
+
+def state_rule(cfg):
+    """A configuration's random-state rule: the newer ones carry their own (cfg.state)."""
+    return getattr(cfg, "state", random_state)
 
 
 def _plain(value):
@@ -119,7 +132,7 @@ def step_cases(rng) -> list[dict]:
             steps = 0 if rng.random() < 0.15 else int(rng.integers(1, 60))
             params = rng.standard_normal(2)
             grads = scale * rng.standard_normal(2)
-            state = random_state(cfg.ours(**kw), kw, params, scale, steps, rng)
+            state = state_rule(cfg)(cfg.ours(**kw), kw, params, scale, steps, rng)
             # half the cases take a step's own lr, as a schedule hands it, not the optimizer's
             lr = kw["lr"] if rng.random() < 0.5 else 10 ** rng.uniform(-3, 0)
             new_params, new_state = with_lr(cfg.ours, kw, lr).step(params, grads, state)
