@@ -10,7 +10,8 @@ the Node tests fail until its kernel exists.
 Files: meta.json (names, defaults, surfaces), steps.json (one step from random states, with
 a per-step lr), surfaces.json (value and gradient at random points), noise.json (Philox
 words, uniforms, normals), paths.json (whole runs, plain, noisy and scheduled, each with the
-number of its leading points that are well-posed), errors.json (bad hyperparameters).
+number of its leading points that are well-posed), errors.json (bad hyperparameters),
+schedules.json (every schedule's lrs and momenta, by its {name, args}).
 
 Well-posed points: every path is run twice by optim_ref, as given and as a twin whose start
 and learning rate are moved by 1e-15 relative. The points where the two agree to SELF_RTOL
@@ -327,6 +328,65 @@ def error_cases() -> list[dict]:
     return out
 
 
+# ---------------------------------------------------------------- schedules
+
+SCHEDULE_STEPS = 400
+
+
+def schedule_specs(rng) -> list[dict]:
+    """Every schedule of optim_ref.schedules with its options, as {name, args} (JSON-ready);
+    SequentialLR's children likewise, one with a closed form at its milestone, one without."""
+    warm = {"name": "LinearLR", "args": {"start_factor": 0.1, "total_iters": 20}}
+    return [
+        {"name": "StepLR", "args": {"step_size": 30}},
+        {"name": "StepLR", "args": {"step_size": 7, "gamma": float(rng.uniform(0.5, 0.99))}},
+        {"name": "MultiStepLR", "args": {"milestones": [50, 120, 121, 300], "gamma": 0.5}},
+        {"name": "ExponentialLR", "args": {"gamma": float(rng.uniform(0.98, 0.999))}},
+        {"name": "CosineAnnealingLR", "args": {"T_max": 400}},
+        {"name": "CosineAnnealingLR", "args": {"T_max": 90, "eta_min": 1e-4}},  # past T_max
+        {"name": "CosineAnnealingWarmRestarts", "args": {"T_0": 50}},
+        {"name": "CosineAnnealingWarmRestarts", "args": {"T_0": 13, "T_mult": 2,
+                                                         "eta_min": 1e-3}},
+        {"name": "LinearLR", "args": {}},
+        {"name": "LinearLR", "args": {"start_factor": 1.0, "end_factor": 0.05,
+                                      "total_iters": 250}},
+        {"name": "OneCycleLR", "args": {"max_lr": 0.5, "total_steps": 400}},
+        {"name": "OneCycleLR", "args": {"max_lr": 0.1, "epochs": 8, "steps_per_epoch": 50,
+                                        "pct_start": 0.25, "anneal_strategy": "linear",
+                                        "three_phase": True, "div_factor": 10.0}},
+        {"name": "OneCycleLR", "args": {"max_lr": 0.2, "total_steps": 400,
+                                        "cycle_momentum": False}},
+        {"name": "SequentialLR", "args": {"schedulers": [
+            warm, {"name": "CosineAnnealingLR", "args": {"T_max": 380}}], "milestones": [20]}},
+        {"name": "SequentialLR", "args": {"schedulers": [
+            warm, {"name": "CosineAnnealingWarmRestarts", "args": {"T_0": 60}},
+            {"name": "ExponentialLR", "args": {"gamma": 0.99}}], "milestones": [20, 200]}},
+        {"name": "SequentialLR", "args": {"schedulers": [
+            {"name": "ExponentialLR", "args": {"gamma": 0.995}},
+            {"name": "StepLR", "args": {"step_size": 40, "gamma": 0.7}}],
+            "milestones": [100]}},
+    ]
+
+
+def build_schedule(spec: dict):
+    """The optim_ref schedule of a {name, args} spec (the JS side reads the same spec)."""
+    args = dict(spec["args"])
+    if "schedulers" in args:
+        args["schedulers"] = [build_schedule(s) for s in args["schedulers"]]
+    return getattr(optim_ref.schedules, spec["name"])(**args)
+
+
+def schedule_cases(rng) -> list[dict]:
+    out = []
+    for spec in schedule_specs(rng):
+        sched = build_schedule(spec)
+        base_lr = float(10 ** rng.uniform(-3, 0))
+        momenta = sched.momenta(base_lr, SCHEDULE_STEPS)
+        out.append({**spec, "base_lr": base_lr, "steps": SCHEDULE_STEPS,
+                    "lrs": sched.lrs(base_lr, SCHEDULE_STEPS), "momenta": momenta})
+    return out
+
+
 def export(folder: Path, seed: int = 20240614) -> Path:
     """Write every case file into ``folder``; returns it."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -337,4 +397,5 @@ def export(folder: Path, seed: int = 20240614) -> Path:
     _write(folder, "noise.json", noise_cases(rng))
     _write(folder, "errors.json", error_cases())
     _write(folder, "paths.json", path_cases(rng))
+    _write(folder, "schedules.json", schedule_cases(rng))
     return folder
