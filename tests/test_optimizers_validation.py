@@ -11,6 +11,7 @@ from test_optimizers_oracle import CONFIGS, EXPORTED, random_state
 
 import optim_ref
 from optim_ref import (
+    ASGD,
     GD,
     LBFGS,
     NAG,
@@ -21,9 +22,12 @@ from optim_ref import (
     Adamax,
     AdamW,
     AMSGrad,
+    Lion,
     Momentum,
     NAdam,
+    RAdam,
     RMSprop,
+    Rprop,
 )
 
 ALL = EXPORTED
@@ -259,6 +263,10 @@ SWEEPS = [
     (AdamW, {"lr": LRS, "weight_decay": COLUMN}),
     (NAdam, {"lr": LRS, "betas": (COLUMN, 0.999), "momentum_decay": COLUMN / 100}),
     (Adamax, {"lr": LRS, "betas": (COLUMN, 0.999), "eps": COLUMN / 10}),
+    (Rprop, {"lr": LRS, "etas": (COLUMN / 2 + 0.2, 1.2), "step_sizes": (1e-6, COLUMN + 0.5)}),
+    (ASGD, {"lr": LRS, "lambd": COLUMN / 10, "alpha": COLUMN, "t0": COLUMN * 20}),
+    (RAdam, {"lr": LRS * 3, "betas": (COLUMN, 0.999), "weight_decay": COLUMN}),
+    (Lion, {"lr": LRS / 10, "betas": (COLUMN, 0.99), "weight_decay": COLUMN}),
 ]
 
 
