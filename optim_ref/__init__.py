@@ -18,8 +18,10 @@ from optim_ref.optimizers import (
     NAG,
     NEWER,
     NEWER_POINT,
+    POINT,
     SECOND_ORDER,
     SGD,
+    WHOLE,
     Adadelta,
     Adafactor,
     Adagrad,
@@ -43,6 +45,6 @@ __all__ = [
     "GD", "SGD", "Momentum", "NAG", "Adagrad", "Adadelta", "RMSprop", "Adam",
     "AdamW", "AMSGrad", "NAdam", "Adamax", "LECTURE", "AFTER_ADAM",
     "Rprop", "ASGD", "RAdam", "Adafactor", "Lion", "Muon", "LBFGS",
-    "NEWER", "NEWER_POINT", "SECOND_ORDER",
+    "NEWER", "NEWER_POINT", "SECOND_ORDER", "POINT", "WHOLE",
     "functions", "losses", "mlp", "problems", "schedules", "data", "noise", "run", "Run",
 ]

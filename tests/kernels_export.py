@@ -2,14 +2,16 @@
 
 tests/test_kernels_node.py calls :func:`export` into a temporary folder at test time (the
 cases are never committed, so they cannot drift from the package) and runs the Node tests
-in tests/kernels/ on them. The optimizer configurations are the torch oracle's table
-(tests/test_optimizers_oracle.py): every optimizer and every option, once; an optimizer
-added there gets kernel cases here, and the Node tests fail until its kernel exists.
+in tests/kernels/ on them. The optimizer configurations are the oracles' tables
+(tests/test_optimizers_oracle.py, and the newer point methods' in test_optimizers_newer.py):
+every optimizer and every option, once; an optimizer added there gets kernel cases here, and
+the Node tests fail until its kernel exists.
 
 Files: meta.json (names, defaults, surfaces), steps.json (one step from random states, with
 a per-step lr), surfaces.json (value and gradient at random points), noise.json (Philox
 words, uniforms, normals), paths.json (whole runs, plain, noisy and scheduled, each with the
-number of its leading points that are well-posed), errors.json (bad hyperparameters).
+number of its leading points that are well-posed), errors.json (bad hyperparameters),
+schedules.json (every schedule's lrs and momenta, by its {name, args}).
 
 Well-posed points: every path is run twice by optim_ref, as given and as a twin whose start
 and learning rate are moved by 1e-15 relative. The points where the two agree to SELF_RTOL
@@ -29,7 +31,9 @@ from dataclasses import fields
 from pathlib import Path
 
 import numpy as np
-from test_optimizers_oracle import CONFIGS, random_state
+from test_optimizers_newer import POINT as NEWER_POINT
+from test_optimizers_oracle import CONFIGS as TORCH_CONFIGS
+from test_optimizers_oracle import random_state
 
 import optim_ref
 from optim_ref import functions, noise, trajectory
@@ -45,9 +49,19 @@ SURFACE_VARIANTS = [("quadratic", {"kappa": 100.0, "angle": 30.0}),
                     ("rosenbrock", {"a": 2.0, "b": 50.0}), ("rastrigin", {"A": 5.0})]
 
 
+#: the oracle configurations of the point optimizers: the torch oracle's table, then the
+#: newer point methods' (tests/test_optimizers_newer.py), each with its rule for random states
+CONFIGS = TORCH_CONFIGS + NEWER_POINT
+
+
 def names() -> tuple[str, ...]:
-    """The optimizers the kernels mirror, in the kernels' order (the lecture-shaped GD first)."""
-    return ("GD",) + optim_ref.LECTURE + optim_ref.AFTER_ADAM
+    """The optimizers the kernels mirror, in the kernels' order: optim_ref.POINT."""
+    return optim_ref.POINT
+
+
+def state_rule(cfg):
+    """A configuration's random-state rule: the newer ones carry their own (cfg.state)."""
+    return getattr(cfg, "state", random_state)
 
 
 def _plain(value):
@@ -119,7 +133,7 @@ def step_cases(rng) -> list[dict]:
             steps = 0 if rng.random() < 0.15 else int(rng.integers(1, 60))
             params = rng.standard_normal(2)
             grads = scale * rng.standard_normal(2)
-            state = random_state(cfg.ours(**kw), kw, params, scale, steps, rng)
+            state = state_rule(cfg)(cfg.ours(**kw), kw, params, scale, steps, rng)
             # half the cases take a step's own lr, as a schedule hands it, not the optimizer's
             lr = kw["lr"] if rng.random() < 0.5 else 10 ** rng.uniform(-3, 0)
             new_params, new_state = with_lr(cfg.ours, kw, lr).step(params, grads, state)
@@ -314,6 +328,65 @@ def error_cases() -> list[dict]:
     return out
 
 
+# ---------------------------------------------------------------- schedules
+
+SCHEDULE_STEPS = 400
+
+
+def schedule_specs(rng) -> list[dict]:
+    """Every schedule of optim_ref.schedules with its options, as {name, args} (JSON-ready);
+    SequentialLR's children likewise, one with a closed form at its milestone, one without."""
+    warm = {"name": "LinearLR", "args": {"start_factor": 0.1, "total_iters": 20}}
+    return [
+        {"name": "StepLR", "args": {"step_size": 30}},
+        {"name": "StepLR", "args": {"step_size": 7, "gamma": float(rng.uniform(0.5, 0.99))}},
+        {"name": "MultiStepLR", "args": {"milestones": [50, 120, 121, 300], "gamma": 0.5}},
+        {"name": "ExponentialLR", "args": {"gamma": float(rng.uniform(0.98, 0.999))}},
+        {"name": "CosineAnnealingLR", "args": {"T_max": 400}},
+        {"name": "CosineAnnealingLR", "args": {"T_max": 90, "eta_min": 1e-4}},  # past T_max
+        {"name": "CosineAnnealingWarmRestarts", "args": {"T_0": 50}},
+        {"name": "CosineAnnealingWarmRestarts", "args": {"T_0": 13, "T_mult": 2,
+                                                         "eta_min": 1e-3}},
+        {"name": "LinearLR", "args": {}},
+        {"name": "LinearLR", "args": {"start_factor": 1.0, "end_factor": 0.05,
+                                      "total_iters": 250}},
+        {"name": "OneCycleLR", "args": {"max_lr": 0.5, "total_steps": 400}},
+        {"name": "OneCycleLR", "args": {"max_lr": 0.1, "epochs": 8, "steps_per_epoch": 50,
+                                        "pct_start": 0.25, "anneal_strategy": "linear",
+                                        "three_phase": True, "div_factor": 10.0}},
+        {"name": "OneCycleLR", "args": {"max_lr": 0.2, "total_steps": 400,
+                                        "cycle_momentum": False}},
+        {"name": "SequentialLR", "args": {"schedulers": [
+            warm, {"name": "CosineAnnealingLR", "args": {"T_max": 380}}], "milestones": [20]}},
+        {"name": "SequentialLR", "args": {"schedulers": [
+            warm, {"name": "CosineAnnealingWarmRestarts", "args": {"T_0": 60}},
+            {"name": "ExponentialLR", "args": {"gamma": 0.99}}], "milestones": [20, 200]}},
+        {"name": "SequentialLR", "args": {"schedulers": [
+            {"name": "ExponentialLR", "args": {"gamma": 0.995}},
+            {"name": "StepLR", "args": {"step_size": 40, "gamma": 0.7}}],
+            "milestones": [100]}},
+    ]
+
+
+def build_schedule(spec: dict):
+    """The optim_ref schedule of a {name, args} spec (the JS side reads the same spec)."""
+    args = dict(spec["args"])
+    if "schedulers" in args:
+        args["schedulers"] = [build_schedule(s) for s in args["schedulers"]]
+    return getattr(optim_ref.schedules, spec["name"])(**args)
+
+
+def schedule_cases(rng) -> list[dict]:
+    out = []
+    for spec in schedule_specs(rng):
+        sched = build_schedule(spec)
+        base_lr = float(10 ** rng.uniform(-3, 0))
+        momenta = sched.momenta(base_lr, SCHEDULE_STEPS)
+        out.append({**spec, "base_lr": base_lr, "steps": SCHEDULE_STEPS,
+                    "lrs": sched.lrs(base_lr, SCHEDULE_STEPS), "momenta": momenta})
+    return out
+
+
 def export(folder: Path, seed: int = 20240614) -> Path:
     """Write every case file into ``folder``; returns it."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -324,4 +397,5 @@ def export(folder: Path, seed: int = 20240614) -> Path:
     _write(folder, "noise.json", noise_cases(rng))
     _write(folder, "errors.json", error_cases())
     _write(folder, "paths.json", path_cases(rng))
+    _write(folder, "schedules.json", schedule_cases(rng))
     return folder

@@ -6,6 +6,11 @@ every numeric hyperparameter an array of shape (16, 1) drawn at random with zero
 fixed for the call; each row must then equal, exactly, the same start run alone with that
 row's scalars, for 50 steps. The hyperparameters are read off each constructor's signature,
 so an optimizer added later is covered (or fails here, naming the range it lacks).
+
+The whole-tensor optimizers (optim_ref.WHOLE: Adafactor, Muon, L-BFGS) couple every entry of
+a parameter in one step (an RMS, a matrix product, a line search's dot products), so a row of
+a (16, 2) parameter is not a run of its own: they refuse an array for every hyperparameter,
+with a message saying why, and that refusal is what is tested for them.
 """
 
 from __future__ import annotations
@@ -17,7 +22,8 @@ import numpy as np
 import pytest
 from test_optimizers_oracle import EXPORTED
 
-from optim_ref import SGD, functions
+import optim_ref
+from optim_ref import SGD, Adafactor, functions
 
 ROWS, STEPS = 16, 50
 P_ZERO = 0.3  # how often a hyperparameter that may be 0 is 0 in a row
@@ -38,6 +44,11 @@ RANGES = {
     "alpha": (0.0, 1.0, True),
     "betas": (0.0, 0.999, True),
     "momentum_decay": (0.0, 0.1, True),
+    "lambd": (0.0, 0.01, True),
+    "t0": (0.0, 60.0, True),  # ASGD's averaging starts within the run, or never
+    # tuples whose entries have ranges of their own: one range per entry
+    "etas": ((0.05, 0.95, False), (1.01, 2.0, False)),  # Rprop: eta_minus < 1 < eta_plus
+    "step_sizes": ((0.0, 1e-3, True), (1e-3, 1.0, False)),
 }
 
 
@@ -51,10 +62,10 @@ def options(cls) -> tuple[list[str], list[str]]:
     return numeric, flags
 
 
-def draw(name: str, rng) -> np.ndarray:
+def draw(name: str, rng, entry: int | None = None) -> np.ndarray:
     if name not in RANGES:
         raise AssertionError(f"no random range for hyperparameter {name!r}: add it to RANGES")
-    low, high, zero = RANGES[name]
+    low, high, zero = RANGES[name] if entry is None else RANGES[name][entry]
     values = rng.uniform(low, high, (ROWS, 1))
     if zero:
         values[rng.random((ROWS, 1)) < P_ZERO] = 0.0
@@ -66,8 +77,12 @@ def random_mix(cls, flags: dict, rng) -> dict:
     kw = {}
     for name in numeric:
         default = inspect.signature(cls.__init__).parameters[name].default
-        kw[name] = tuple(draw(name, rng) for _ in default) if isinstance(default, tuple) \
-            else draw(name, rng)
+        if not isinstance(default, tuple):
+            kw[name] = draw(name, rng)
+        elif isinstance(RANGES.get(name, (None,))[0], tuple):
+            kw[name] = tuple(draw(name, rng, i) for i in range(len(default)))
+        else:
+            kw[name] = tuple(draw(name, rng) for _ in default)
     if flags.get("nesterov"):  # torch's rule: Nesterov needs a momentum and no dampening
         kw["momentum"] = rng.uniform(0.1, 0.99, (ROWS, 1))
         kw["dampening"] = 0.0
@@ -93,10 +108,21 @@ def run(opt, x):
     return np.stack(path)
 
 
+POINT = [cls for cls in EXPORTED if cls.__name__ in optim_ref.POINT]
+WHOLE = [cls for cls in EXPORTED if cls.__name__ in optim_ref.WHOLE]
+
+
+def test_every_optimizer_either_batches_or_refuses():
+    """Each exported class is a point method (tested row by row below) or a whole-tensor one
+    (tested to refuse arrays): a new class has to say which."""
+    assert {c.__name__ for c in EXPORTED} == set(optim_ref.POINT) | set(optim_ref.WHOLE)
+    assert not set(optim_ref.POINT) & set(optim_ref.WHOLE)
+
+
 def cases() -> list:
-    """Every exported optimizer with every combination of its boolean options."""
+    """Every point optimizer with every combination of its boolean options."""
     found = []
-    for cls in EXPORTED:
+    for cls in POINT:
         _, flags = options(cls)
         for values in itertools.product((False, True), repeat=len(flags)):
             on = dict(zip(flags, values, strict=True))
@@ -143,3 +169,38 @@ def test_the_comparison_catches_momentum_zero_with_dampening():
     assert_rows_run_alone(SGD, kw, starts)
     with pytest.raises(AssertionError, match="row 0 of the batch differs"):
         assert_rows_run_alone(SGDDampedWithoutMomentum, kw, starts)
+
+
+def whole_hypers() -> list:
+    found = []
+    for cls in WHOLE:
+        numeric, _ = options(cls)
+        for name in numeric:
+            default = inspect.signature(cls.__init__).parameters[name].default
+            if isinstance(default, str) or (default is None and name != "max_eval"):
+                continue  # a choice of method (adjust_lr_fn, line_search_fn), not a number
+            found.append(pytest.param(cls, name, default, id=f"{cls.__name__}-{name}"))
+    return found
+
+
+@pytest.mark.parametrize(("cls", "name", "default"), whole_hypers())
+def test_a_whole_tensor_optimizer_refuses_a_batch(cls, name, default):
+    """Every numeric hyperparameter given as an array (16, 1) is refused at construction."""
+    if isinstance(default, tuple):
+        value = tuple(np.full((ROWS, 1), 1e-3 if v is None else v) for v in default)
+    else:
+        value = np.full((ROWS, 1), 20 if default is None else default)
+    with pytest.raises(ValueError, match=rf"^{cls.__name__} takes a scalar {name}, got an array "
+                                         r"of shape \(16, 1\): its step couples every entry"):
+        cls(**{name: value})
+
+
+def test_why_adafactor_cannot_batch_even_vectors():
+    """The refusal is needed: Adafactor's step is relative to RMS(theta) of the whole parameter
+    and factors a 2-D one, so the (16, 2) batch of 2-vectors is a different run from each
+    2-vector alone, even with scalar hyperparameters."""
+    starts = np.random.default_rng(0).uniform(-2, 2, (ROWS, 2))
+    batched = run(Adafactor(), starts)
+    alone = np.stack([run(Adafactor(), starts[i])[:, None] for i in range(ROWS)], axis=2)[:, 0]
+    assert batched.shape == alone.shape
+    assert not np.allclose(batched, alone, rtol=1e-6)

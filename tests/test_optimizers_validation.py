@@ -9,8 +9,11 @@ import pytest
 import torch  # noqa: F401  (unconditional, as in the oracle: a missing torch fails, never skips)
 from test_optimizers_oracle import CONFIGS, EXPORTED, random_state
 
+import optim_ref
 from optim_ref import (
+    ASGD,
     GD,
+    LBFGS,
     NAG,
     SGD,
     Adadelta,
@@ -19,9 +22,12 @@ from optim_ref import (
     Adamax,
     AdamW,
     AMSGrad,
+    Lion,
     Momentum,
     NAdam,
+    RAdam,
     RMSprop,
+    Rprop,
 )
 
 ALL = EXPORTED
@@ -123,15 +129,27 @@ def test_boundary_values_are_accepted():
 @pytest.mark.parametrize("cls", ALL, ids=lambda c: c.__name__)
 @pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
 def test_non_finite_gradient_names_the_step(cls, bad):
-    opt = cls()
+    # L-BFGS counts its iterations (each a step along its direction): one per call here
+    opt = cls(max_iter=1) if cls is LBFGS else cls()
     params = np.array([[0.5, -1.0], [2.0, 0.25]])
     state = opt.init(params)
     for _ in range(2):
-        params, state = opt.step(params, params * 2.0, state)
-    grads = params * 2.0
-    grads[1, 0] = bad
+        params, state = step_with(opt, params, lambda p: p * 2.0, state)
+
+    def bad_grads(p):
+        grads = p * 2.0
+        grads[1, 0] = bad
+        return grads
+
     with pytest.raises(FloatingPointError, match=r"gradient at step 3 holds 1 non-finite"):
-        opt.step(params, grads, state)
+        step_with(opt, params, bad_grads, state)
+
+
+def step_with(opt, params, grads_of, state):
+    """One step: the gradient for the others, the function (torch's closure) for L-BFGS."""
+    if isinstance(opt, LBFGS):
+        return opt.step(params, lambda p: (float(np.sum(p * p)), grads_of(p)), state)
+    return opt.step(params, grads_of(params), state)
 
 
 def test_non_finite_at_the_first_step():
@@ -245,6 +263,10 @@ SWEEPS = [
     (AdamW, {"lr": LRS, "weight_decay": COLUMN}),
     (NAdam, {"lr": LRS, "betas": (COLUMN, 0.999), "momentum_decay": COLUMN / 100}),
     (Adamax, {"lr": LRS, "betas": (COLUMN, 0.999), "eps": COLUMN / 10}),
+    (Rprop, {"lr": LRS, "etas": (COLUMN / 2 + 0.2, 1.2), "step_sizes": (1e-6, COLUMN + 0.5)}),
+    (ASGD, {"lr": LRS, "lambd": COLUMN / 10, "alpha": COLUMN, "t0": COLUMN * 20}),
+    (RAdam, {"lr": LRS * 3, "betas": (COLUMN, 0.999), "weight_decay": COLUMN}),
+    (Lion, {"lr": LRS / 10, "betas": (COLUMN, 0.99), "weight_decay": COLUMN}),
 ]
 
 
@@ -258,6 +280,11 @@ def test_array_hyperparameters_sweep_equals_separate_runs(cls, hypers):
 
 @pytest.mark.parametrize("cls", ALL, ids=lambda c: c.__name__)
 def test_lr_that_does_not_broadcast_is_refused(cls):
+    if cls.__name__ in optim_ref.WHOLE:  # no array lr at all: refused when it is given
+        with pytest.raises(ValueError, match=rf"^{cls.__name__} takes a scalar lr, got an "
+                                             r"array of shape \(3, 1\)"):
+            cls(lr=np.full((3, 1), 1e-3))
+        return
     opt = cls(lr=np.full((3, 1), 1e-3))
     params = np.zeros((4, 2))
     with pytest.raises(ValueError, match=r"^lr of shape \(3, 1\) does not broadcast against "

@@ -30,10 +30,17 @@ NEWER = ("Rprop", "ASGD", "RAdam", "Adafactor", "Lion", "Muon")
 NEWER_POINT = ("Rprop", "ASGD", "RAdam", "Lion")
 #: methods that take the function, not a gradient: step(params, loss_and_grad, state)
 SECOND_ORDER = ("LBFGS",)
+#: every optimizer that steps a point coordinate by coordinate, so array hyperparameters
+#: batch many runs in one call (a row equals its run alone) and the explorer's kernels mirror
+#: it: the lecture-shaped GD, the lecture, what came after Adam, the newer point methods
+POINT = ("GD",) + LECTURE + AFTER_ADAM + NEWER_POINT
+#: the ones whose step couples a whole tensor (an RMS, a matrix product, a line search):
+#: scalar hyperparameters only, refused with a message otherwise
+WHOLE = ("Adafactor", "Muon") + SECOND_ORDER
 
 __all__ = [
     "GD", "SGD", "Momentum", "NAG", "Adagrad", "Adadelta", "RMSprop", "Adam",
     "AdamW", "AMSGrad", "NAdam", "Adamax", "LECTURE", "AFTER_ADAM",
     "Rprop", "ASGD", "RAdam", "Adafactor", "Lion", "Muon", "LBFGS",
-    "NEWER", "NEWER_POINT", "SECOND_ORDER",
+    "NEWER", "NEWER_POINT", "SECOND_ORDER", "POINT", "WHOLE",
 ]

@@ -67,7 +67,7 @@ class ASGD(Optimizer):
             g = g + lam * params                             # L2 penalty folded into the gradient
         params = params * (1 - lambd * eta) - eta * g        # SGD step with the decay term
         ax = np.where(mu == 1, params, state.ax + (params - state.ax) * mu)  # running average
-        eta = lr / (1 + lambd * lr * t) ** alpha             # eta_{t+1}
+        eta = lr / np.power(1 + lambd * lr * t, alpha)       # eta_{t+1}
         mu = 1 / np.maximum(1, t - t0)                       # mu_{t+1}: 1 until t0, then 1/(t - t0)
         # --8<-- [end:update]
         return params, ASGDState(step=t, eta=np.asarray(eta, np.float64),

@@ -67,6 +67,27 @@ class LBFGSState(NamedTuple):
     prev_loss: float | None = None
 
 
+# The three pieces of arithmetic that torch rounds differently: its p.add_(d, alpha=t) is one
+# fused multiply-add, and its dot products and sums add in another order (BLAS, vectorised
+# lanes). Everything else rounds alike; swapped for torch's own, these three make optim_ref
+# equal torch bit for bit (tests/test_optimizers_newer.py), so they are named here once.
+
+
+def dot(a: Array, b: Array) -> float:
+    """a.b"""
+    return float(a @ b)
+
+
+def add_scaled(x: Array, alpha: float, d: Array) -> Array:
+    """x + alpha d"""
+    return x + alpha * d
+
+
+def l1(g: Array) -> float:
+    """sum |g_i|"""
+    return float(np.sum(np.abs(g)))
+
+
 def cubic_minimum(x1, f1, g1, x2, f2, g2, bounds=None):
     """Minimiser of the cubic through (x1, f1, g1) and (x2, f2, g2), clipped to bounds."""
     lo, hi = bounds if bounds is not None else ((x1, x2) if x1 <= x2 else (x2, x1))
@@ -92,7 +113,7 @@ def strong_wolfe(evaluate, t, d, f, g, gtd, c1=1e-4, c2=0.9, tolerance_change=1e
     """
     d_norm = np.max(np.abs(d))
     f_new, g_new = evaluate(t)
-    evals, gtd_new = 1, g_new @ d
+    evals, gtd_new = 1, dot(g_new, d)
     t_prev, f_prev, g_prev, gtd_prev = 0, f, g, gtd
     done, ls_iter = False, 0
     while ls_iter < max_ls:                                  # bracketing
@@ -111,7 +132,7 @@ def strong_wolfe(evaluate, t, d, f, g, gtd, c1=1e-4, c2=0.9, tolerance_change=1e
                                   bounds=(t + 0.01 * (t - t_prev), t * 10)), t
         f_prev, g_prev, gtd_prev = f_new, g_new, gtd_new
         f_new, g_new = evaluate(t)
-        evals, gtd_new, ls_iter = evals + 1, g_new @ d, ls_iter + 1
+        evals, gtd_new, ls_iter = evals + 1, dot(g_new, d), ls_iter + 1
     if ls_iter == max_ls:
         bracket, bracket_f, bracket_g = [0, t], [f, f_new], [g, g_new]
 
@@ -134,7 +155,7 @@ def strong_wolfe(evaluate, t, d, f, g, gtd, c1=1e-4, c2=0.9, tolerance_change=1e
         else:
             insuf_progress = False
         f_new, g_new = evaluate(t)
-        evals, gtd_new, ls_iter = evals + 1, g_new @ d, ls_iter + 1
+        evals, gtd_new, ls_iter = evals + 1, dot(g_new, d), ls_iter + 1
         if f_new > f + c1 * t * gtd or f_new >= bracket_f[low]:
             bracket[high], bracket_f[high] = t, f_new        # t is the new high end
             bracket_g[high], bracket_gtd[high] = g_new, gtd_new
@@ -156,12 +177,12 @@ def two_loop(g: Array, old_dirs, old_stps, ro, H_diag) -> Array:
     # --8<-- [start:two_loop]
     q = -g
     for i in range(len(old_dirs) - 1, -1, -1):               # newest to oldest
-        al[i] = (old_stps[i] @ q) * ro[i]
-        q = q - al[i] * old_dirs[i]
+        al[i] = dot(old_stps[i], q) * ro[i]
+        q = add_scaled(q, -al[i], old_dirs[i])                # q - a_i y_i
     r = q * H_diag                                           # the initial H^{-1} = gamma I
     for i in range(len(old_dirs)):                           # oldest to newest
-        be_i = (old_dirs[i] @ r) * ro[i]
-        r = r + (al[i] - be_i) * old_stps[i]
+        be_i = dot(old_dirs[i], r) * ro[i]
+        r = add_scaled(r, al[i] - be_i, old_stps[i])          # r + (a_i - b_i) s_i
     # --8<-- [end:two_loop]
     return r
 
@@ -184,13 +205,15 @@ class LBFGS(Optimizer):
     ) -> None:
         name = type(self).__name__
         self.lr = check_hyper("lr", check_scalar(name, "lr", lr), 0.0, label="learning rate")
-        self.max_iter = _count("max_iter", max_iter)
-        self.max_eval = _count("max_eval", max_iter * 5 // 4 if max_eval is None else max_eval)
+        self.max_iter = _count("max_iter", check_scalar(name, "max_iter", max_iter))
+        self.max_eval = _count("max_eval", max_iter * 5 // 4 if max_eval is None
+                               else check_scalar(name, "max_eval", max_eval))
         self.tolerance_grad = check_hyper("tolerance_grad", check_scalar(
             name, "tolerance_grad", tolerance_grad), 0.0, label="tolerance_grad value")
         self.tolerance_change = check_hyper("tolerance_change", check_scalar(
             name, "tolerance_change", tolerance_change), 0.0, label="tolerance_change value")
-        self.history_size = _count("history_size", history_size)
+        self.history_size = _count("history_size", check_scalar(name, "history_size",
+                                                                history_size))
         if line_search_fn not in (None, "strong_wolfe"):
             raise ValueError(f"Invalid line_search_fn: {line_search_fn!r} (line_search_fn "
                              "must be None or 'strong_wolfe')")
@@ -231,27 +254,27 @@ class LBFGS(Optimizer):
                 d, old_dirs, old_stps, ro, H_diag = -flat_grad, [], [], [], 1.0
             else:
                 y, step = flat_grad - prev_flat_grad, d * t  # the newest pair
-                ys = y @ step
+                ys = dot(y, step)
                 if ys > 1e-10:                               # curvature positive: keep it
                     if len(old_dirs) == self.history_size:
                         old_dirs, old_stps, ro = old_dirs[1:], old_stps[1:], ro[1:]
                     old_dirs, old_stps, ro = old_dirs + [y], old_stps + [step], ro + [1.0 / ys]
-                    H_diag = ys / (y @ y)
+                    H_diag = ys / dot(y, y)
                 d = two_loop(flat_grad, old_dirs, old_stps, ro, H_diag)
             prev_flat_grad, prev_loss = flat_grad.copy(), loss
-            t = min(1.0, 1.0 / np.sum(np.abs(flat_grad))) * lr if n_iter == 1 else lr
-            gtd = flat_grad @ d                              # slope along d
+            t = min(1.0, 1.0 / l1(flat_grad)) * lr if n_iter == 1 else lr
+            gtd = dot(flat_grad, d)                            # slope along d
             if gtd > -self.tolerance_change:
                 break
             ls_evals = 0
             if self.line_search_fn == "strong_wolfe":
                 loss, flat_grad, t, ls_evals = strong_wolfe(
-                    lambda t_, x0=x, d0=d: evaluate(x0 + t_ * d0), t, d, loss, flat_grad, gtd,
-                    max_ls=self.max_eval - evals)
-                x = x + t * d
+                    lambda t_, x0=x, d0=d: evaluate(add_scaled(x0, t_, d0)), t, d, loss,
+                    flat_grad, gtd, max_ls=self.max_eval - evals)
+                x = add_scaled(x, t, d)
                 optimal = np.max(np.abs(flat_grad)) <= self.tolerance_grad
             else:
-                x = x + t * d                                # a fixed step, no line search
+                x = add_scaled(x, t, d)                      # a fixed step, no line search
                 if it != self.max_iter:                      # torch skips the last evaluation
                     loss, flat_grad = evaluate(x)
                     optimal = np.max(np.abs(flat_grad)) <= self.tolerance_grad

@@ -105,7 +105,7 @@ class Muon(Optimizer):
         self.ns_coefficients = ns_coefficients
         self.eps = check_hyper("eps", check_scalar(name, "eps", eps), 0.0,
                                label="epsilon value")
-        if int(ns_steps) != ns_steps or not 0 <= ns_steps < 100:
+        if int(check_scalar(name, "ns_steps", ns_steps)) != ns_steps or not 0 <= ns_steps < 100:
             raise ValueError(f"Invalid ns_steps: {ns_steps} (ns_steps must be an integer in "
                              "[0, 100), as torch)")
         self.ns_steps = int(ns_steps)

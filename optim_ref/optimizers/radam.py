@@ -80,14 +80,15 @@ class RAdam(Optimizer):
             g = g + lam * params                             # L2 penalty folded into the gradient
         m = state.exp_avg + (1 - beta1) * (g - state.exp_avg)       # m_t (torch's lerp)
         v = beta2 * state.exp_avg_sq + (1 - beta2) * (g * g)        # v_t
-        m_hat = m / (1 - beta1**t)
+        m_hat = m / (1 - np.power(beta1, t))
         rho_inf = 2 / (1 - beta2) - 1                        # the longest average v can be
-        rho_t = rho_inf - 2 * t * beta2**t / (1 - beta2**t)  # the length v_t stands for now
+        beta2_t = np.power(beta2, t)                        # np.power: a batch row = its run alone
+        rho_t = rho_inf - 2 * t * beta2_t / (1 - beta2_t)    # the length v_t stands for now
         tractable = rho_t > 5                                # variance of 1/sqrt(v_hat) finite
         with np.errstate(invalid="ignore", divide="ignore"):  # r_t is only read where tractable
             r_t = np.sqrt((rho_t - 4) * (rho_t - 2) * rho_inf
                           / ((rho_inf - 4) * (rho_inf - 2) * rho_t))
-        adaptive = np.sqrt(1 - beta2**t) / (np.sqrt(v) + eps)      # 1/sqrt(v_hat_t), eps'd
+        adaptive = np.sqrt(1 - beta2_t) / (np.sqrt(v) + eps)      # 1/sqrt(v_hat_t), eps'd
         params = params - np.where(tractable, m_hat * lr * adaptive * r_t, m_hat * lr)
         # --8<-- [end:update]
         return params, RAdamState(step=t, exp_avg=m, exp_avg_sq=v)

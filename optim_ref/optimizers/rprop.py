@@ -59,7 +59,7 @@ class Rprop(Optimizer):
 
     def init(self, params) -> RpropState:
         params = as_float_array(params, "params")
-        shape = np.broadcast_shapes(np.shape(self.lr), params.shape)
+        shape = self._broadcast_shape(params.shape)          # lr is the first step size
         return RpropState(step=0, prev=np.zeros_like(params),
                           step_size=np.broadcast_to(np.asarray(self.lr, dtype=params.dtype),
                                                     shape).copy())

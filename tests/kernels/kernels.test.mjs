@@ -57,7 +57,7 @@ test("bad hyperparameters and surface parameters give optim_ref's messages", () 
       `${c.optimizer ?? c.surface} ${JSON.stringify(c.hyper ?? c.params)}: ${c.message}`);
   }
   assert.throws(() => optimizer("Adam", { amsgrd: true }), /unexpected hyperparameter 'amsgrd'/);
-  assert.throws(() => optimizer("RAdam"), /unknown optimizer RAdam/);
+  assert.throws(() => optimizer("Muon"), /unknown optimizer Muon/);  // a matrix method
   assert.throws(() => optimizer("SGD", { nesterov: 1 }), /Invalid nesterov: 1/);
 });
 
@@ -207,14 +207,70 @@ const AdamNoBiasCorrection = adamVariant((h, lr, p, g, s) => {
   s.step += 1;
 });
 
-for (const [label, variant] of [["eps inside the root", AdamEpsInsideRoot],
-  ["no bias correction", AdamNoBiasCorrection]]) {
-  test(`a wrong Adam (${label}) fails the one-step and path checks`, (t) => {
-    const group = steps.find((g) => g.config === "Adam");
-    const stepWorst = oneStepWorst(variant, group);
+// Wrong, for the newer point methods (the oracle's wrong variants, tests/test_optimizers_newer.py).
+const variant = (name, update) => ({ ...KERNELS[name], name, update });
+
+// RAdam without the rectification r_t: Adam's step once the variance is tractable.
+const RAdamNoRectification = variant("RAdam", (h, lr, p, g, s) => {
+  const [b1, b2] = h.betas, t = s.step + 1, rhoInf = 2 / (1 - b2) - 1;
+  const rhoT = rhoInf - 2 * t * b2 ** t / (1 - b2 ** t);
+  for (let i = 0; i < p.length; i++) {
+    s.exp_avg[i] += (1 - b1) * (g[i] - s.exp_avg[i]);
+    s.exp_avg_sq[i] = b2 * s.exp_avg_sq[i] + (1 - b2) * g[i] * g[i];
+    const mHat = s.exp_avg[i] / (1 - b1 ** t);
+    p[i] -= rhoT > 5 ? lr * mHat * Math.sqrt(1 - b2 ** t) / (Math.sqrt(s.exp_avg_sq[i]) + h.eps)
+      : lr * mHat;
+  }
+  s.step = t;
+});
+
+// Rprop that keeps the sign after a flip (steps back at once instead of resting).
+const RpropKeepsSign = variant("Rprop", (h, lr, p, g, s) => {
+  const [em, ep] = h.etas, [lo, hi] = h.step_sizes;
+  for (let i = 0; i < p.length; i++) {
+    const sign = Math.sign(g[i] * s.prev[i]);
+    s.step_size[i] = Math.min(Math.max(s.step_size[i] * (sign > 0 ? ep : sign < 0 ? em : 1), lo), hi);
+    p[i] -= Math.sign(g[i]) * s.step_size[i];
+    s.prev[i] = g[i];
+  }
+  s.step += 1;
+});
+
+// ASGD whose step size decays as lr / (1 + lambda t)^alpha, without torch's lr in the decay
+// (a wrong average would not show: the path is theta, the average only the state's ax).
+const ASGDDecayWithoutLr = variant("ASGD", (h, lr, p, g, s) => {
+  const t = s.step + 1;
+  for (let i = 0; i < p.length; i++) {
+    p[i] = p[i] * (1 - h.lambd * s.eta) - s.eta * g[i];
+    s.ax[i] = s.mu === 1 ? p[i] : s.ax[i] + (p[i] - s.ax[i]) * s.mu;
+  }
+  s.eta = lr / (1 + h.lambd * t) ** h.alpha;
+  s.mu = 1 / Math.max(1, t - h.t0);
+  s.step = t;
+});
+
+// Lion updating its momentum before taking the sign (one beta instead of two).
+const LionMomentumFirst = variant("Lion", (h, lr, p, g, s) => {
+  const [b1, b2] = h.betas;
+  for (let i = 0; i < p.length; i++) {
+    s.exp_avg[i] = b2 * s.exp_avg[i] + (1 - b2) * g[i];
+    p[i] = p[i] * (1 - lr * h.weight_decay) - lr * Math.sign(b1 * s.exp_avg[i] + (1 - b1) * g[i]);
+  }
+  s.step += 1;
+});
+
+for (const [label, wrong, config] of [["eps inside the root", AdamEpsInsideRoot, "Adam"],
+  ["no bias correction", AdamNoBiasCorrection, "Adam"],
+  ["no rectification", RAdamNoRectification, "RAdam"],
+  ["sign kept after a flip", RpropKeepsSign, "Rprop"],
+  ["decay without lr", ASGDDecayWithoutLr, "ASGD"],
+  ["momentum before the sign", LionMomentumFirst, "Lion"]]) {
+  test(`a wrong ${config} (${label}) fails the one-step and path checks`, (t) => {
+    const group = steps.find((g) => g.config === config);
+    const stepWorst = oneStepWorst(wrong, group);
     let pathWorst = 0;
-    for (const r of paths.filter((p) => p.config === "Adam")) {
-      pathWorst = Math.max(pathWorst, pathCheck(variant, r).worst);
+    for (const r of paths.filter((p) => p.config === config)) {
+      pathWorst = Math.max(pathWorst, pathCheck(wrong, r).worst);
     }
     t.diagnostic(`${label}: one step ${stepWorst.toExponential(2)}, paths ${pathWorst.toExponential(2)}`);
     assert.ok(stepWorst > STEP_RTOL, `one step passes at ${stepWorst}`);

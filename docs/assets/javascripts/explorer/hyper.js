@@ -44,10 +44,14 @@ export function checkFlag(name, value) {
 export const nonNegative = (label) => (name, v) => checkRange(name, v, 0, null, { label });
 export const unit = (label) => (name, v) => checkRange(name, v, 0, 1, { label });
 export const flag = (name, v) => checkFlag(name, v);
-export const betas = (name, v) => {
+export const pair = (name, v, what = `[${name}[0], ${name}[1]]`) => {
   if (!Array.isArray(v) || v.length !== 2) {
-    throw new TypeError(`Invalid ${name}: ${String(v)} (${name} must be a pair [beta1, beta2])`);
+    throw new TypeError(`Invalid ${name}: ${String(v)} (${name} must be a pair ${what})`);
   }
+  return v;
+};
+export const betas = (name, v) => {
+  pair(name, v, "[beta1, beta2]");
   v.forEach((b, i) => checkRange(`betas[${i}]`, b, 0, 1,
     { highOpen: true, label: `beta parameter at index ${i}` }));
   return v;

@@ -11,7 +11,7 @@
 // floating-point operations, so the two agree to the last bits, not just to a tolerance.
 // A new optimizer is one more entry here (and a row of the oracle's table in tests/).
 
-import { betas, checkRange, flag, nonNegative, unit } from "./hyper.js";
+import { betas, checkRange, flag, nonNegative, pair, pyFloat, unit } from "./hyper.js";
 
 const LR = nonNegative("learning rate");
 const EPS = nonNegative("epsilon value");
@@ -241,9 +241,110 @@ const Adamax = {
   },
 };
 
-// By optim_ref's class names, in its order (LECTURE, then AFTER_ADAM).
+// Rprop's pairs: each entry its own range, then step_sizes in order (optim_ref's rprop.py).
+const ETAS = (name, v) => {
+  pair(name, v);
+  checkRange("etas[0]", v[0], 0, 1, { lowOpen: true, highOpen: true, label: "eta_minus value" });
+  checkRange("etas[1]", v[1], 1, null, { lowOpen: true, label: "eta_plus value" });
+};
+const STEP_SIZES = (name, v) => {
+  pair(name, v);
+  checkRange("step_sizes[0]", v[0], 0, null, { label: "minimal step size" });
+  checkRange("step_sizes[1]", v[1], 0, null, { label: "maximal step size" });
+  if (v[0] > v[1]) {
+    throw new RangeError(`Invalid step_sizes: (${pyFloat(v[0])}, ${pyFloat(v[1])}) ` +
+      "(step_sizes[0] must be <= step_sizes[1])");
+  }
+};
+
+const Rprop = {
+  defaults: { lr: 1e-2, etas: [0.5, 1.2], step_sizes: [1e-6, 50], maximize: false },
+  checks: { lr: LR, etas: ETAS, step_sizes: STEP_SIZES, maximize: flag },
+  // lr is the first step size Delta_0; later steps' lr does not enter (as in optim_ref)
+  init: (h, n) => ({ step: 0, prev: zeros(n), step_size: zeros(n).fill(h.lr) }),
+  update(h, lr, p, g, s) {
+    const [etaMinus, etaPlus] = h.etas, [stepMin, stepMax] = h.step_sizes;
+    const prev = s.prev, size = s.step_size;
+    for (let i = 0; i < p.length; i++) {
+      let gi = h.maximize ? -g[i] : g[i];
+      const sign = Math.sign(gi * prev[i]);           // +1 same sign, -1 flipped, 0 if either is 0
+      const factor = sign > 0 ? etaPlus : sign < 0 ? etaMinus : 1.0;
+      size[i] = Math.min(Math.max(size[i] * factor, stepMin), stepMax);  // np.clip
+      if (sign < 0) gi = 0.0;                         // after a flip: rest, forget the sign
+      p[i] = p[i] - Math.sign(gi) * size[i];          // theta - sign(g) Delta_t
+      prev[i] = gi;
+    }
+    s.step += 1;
+  },
+};
+
+const ASGD = {
+  defaults: { lr: 1e-2, lambd: 1e-4, alpha: 0.75, t0: 1e6, weight_decay: 0, maximize: false },
+  checks: { lr: LR, lambd: nonNegative("lambd value"), alpha: nonNegative("alpha value"),
+    t0: nonNegative("t0 value"), weight_decay: DECAY, maximize: flag },
+  init: (h, n) => ({ step: 0, eta: h.lr, mu: 1, ax: zeros(n) }),
+  update(h, lr, p, g, s) {
+    const { lambd, alpha, t0, weight_decay: lam } = h, eta = s.eta, mu = s.mu, ax = s.ax;
+    const t = s.step + 1;
+    for (let i = 0; i < p.length; i++) {
+      let gi = h.maximize ? -g[i] : g[i];
+      if (lam !== 0) gi = gi + lam * p[i];             // L2 penalty folded into the gradient
+      p[i] = p[i] * (1 - lambd * eta) - eta * gi;      // SGD step with the decay term
+      ax[i] = mu === 1 ? p[i] : ax[i] + (p[i] - ax[i]) * mu;  // running average
+    }
+    s.eta = lr / (1 + lambd * lr * t) ** alpha;        // eta_{t+1}
+    s.mu = 1 / Math.max(1, t - t0);                    // mu_{t+1}: 1 until t0, then 1/(t - t0)
+    s.step = t;
+  },
+};
+
+const RAdam = {
+  defaults: { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0,
+    decoupled_weight_decay: false, maximize: false },
+  checks: { lr: LR, betas, eps: EPS, weight_decay: DECAY, decoupled_weight_decay: flag,
+    maximize: flag },
+  init: (h, n) => ({ step: 0, exp_avg: zeros(n), exp_avg_sq: zeros(n) }),
+  update(h, lr, p, g, s) {
+    const [beta1, beta2] = h.betas, lam = h.weight_decay, t = s.step + 1;
+    const m = s.exp_avg, v = s.exp_avg_sq;
+    const correction1 = 1 - beta1 ** t, beta2t = beta2 ** t;
+    const rhoInf = 2 / (1 - beta2) - 1;                 // the longest average v can be
+    const rhoT = rhoInf - 2 * t * beta2t / (1 - beta2t);  // the length v_t stands for now
+    const tractable = rhoT > 5;                         // variance of 1/sqrt(v_hat) finite
+    const r = Math.sqrt((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT));
+    for (let i = 0; i < p.length; i++) {
+      let gi = h.maximize ? -g[i] : g[i];
+      if (lam !== 0 && h.decoupled_weight_decay) p[i] = p[i] * (1 - lr * lam);  // AdamW's decay
+      else if (lam !== 0) gi = gi + lam * p[i];        // L2 penalty folded into the gradient
+      m[i] = m[i] + (1 - beta1) * (gi - m[i]);         // m_t (torch's lerp)
+      v[i] = beta2 * v[i] + (1 - beta2) * (gi * gi);   // v_t
+      const mHat = m[i] / correction1;
+      const adaptive = Math.sqrt(1 - beta2t) / (Math.sqrt(v[i]) + h.eps);  // 1/sqrt(v_hat_t)
+      p[i] = p[i] - (tractable ? mHat * lr * adaptive * r : mHat * lr);
+    }
+    s.step = t;
+  },
+};
+
+const Lion = {
+  defaults: { lr: 1e-4, betas: [0.9, 0.99], weight_decay: 0 },
+  checks: { lr: LR, betas, weight_decay: DECAY },
+  init: (h, n) => ({ step: 0, exp_avg: zeros(n) }),
+  update(h, lr, p, g, s) {
+    const [beta1, beta2] = h.betas, lam = h.weight_decay, m = s.exp_avg;
+    for (let i = 0; i < p.length; i++) {
+      const c = beta1 * m[i] + (1 - beta1) * g[i];     // interpolate with beta1
+      p[i] = p[i] * (1 - lr * lam) - lr * Math.sign(c);  // sign step, decoupled decay
+      m[i] = beta2 * m[i] + (1 - beta2) * g[i];        // then the momentum, with beta2
+    }
+    s.step += 1;
+  },
+};
+
+// By optim_ref's class names, in its order (optim_ref.POINT: GD, LECTURE, AFTER_ADAM, then
+// NEWER_POINT).
 export const KERNELS = { GD, SGD, Momentum, NAG, Adagrad, Adadelta, RMSprop, Adam, AdamW,
-  AMSGrad, NAdam, Adamax };
+  AMSGrad, NAdam, Adamax, Rprop, ASGD, RAdam, Lion };
 for (const [name, k] of Object.entries(KERNELS)) k.name = name;
 
 function copyState(s) {
