@@ -67,8 +67,8 @@ class FiniteSum(Surface):
         """
         idx = np.asarray(idx)
         if idx.ndim not in (1, 2) or idx.size == 0 or not np.issubdtype(idx.dtype, np.integer):
-            raise ValueError(f"idx must be a non-empty 1-D (or one row per run, 2-D) array of "
-                             f"example indices, got shape {idx.shape} and dtype {idx.dtype}")
+            raise ValueError(f"idx must be a non-empty 1-D array of example indices (or 2-D, "
+                             f"one row per run), got shape {idx.shape} and dtype {idx.dtype}")
         z, x, y = self._logits(xy, idx)
         d = self._dterms(z, y)
         return _stack(np.mean(d * x, axis=-1), np.mean(d, axis=-1))

@@ -550,7 +550,8 @@ def test_the_sgd_pages_batch_and_decay_numbers_are_what_the_runs_give():
     full = stochastic.distance(paths.paths[-1])
     assert np.all(np.diff(full) <= 0), "the full-batch path does not approach at every step"
     decay_fig = _stochastic_figure("sgd-decay")
-    assert (decay_fig.lr, decay_fig.steps) == (fig.lr, fig.steps)  # the page says both are 0.05, 400
+    # the page gives both runs the same rate and length: 0.05, 400 steps
+    assert (decay_fig.lr, decay_fig.steps) == (fig.lr, fig.steps)
     decayed = stochastic.decay(float(decay_fig.lr), decay_fig.steps)
     const, cos = decayed.final_distance
     assert cos < const / 3
@@ -599,6 +600,8 @@ def test_the_momentum_pages_noise_numbers_are_what_the_seeds_give():
         for number in stated:
             assert number in section, f"momentum page: {number} not stated"
         assert "filters out part of that noise" not in text
+    for lang in registry.LANGS:  # the caption names the effective-step rate and the seeds
+        assert f"{spread.lrs[2]:g}" in fig.caption[lang] and "200" in fig.caption[lang]
 
 
 def test_the_schedules_page_warmup_numbers_are_what_optim_ref_gives():
