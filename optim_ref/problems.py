@@ -59,11 +59,16 @@ class FiniteSum(Surface):
         return np.mean(self._terms(z, y), axis=-1)
 
     def batch_grad(self, xy, idx) -> Array:
-        """The gradient of the mean loss over the examples ``idx`` (a mini-batch)."""
+        """The gradient of the mean loss over the examples ``idx`` (a mini-batch).
+
+        ``idx`` of shape ``(B,)`` is one batch for every row of ``xy``; of shape ``(rows, B)``
+        it gives each row of ``xy`` (shape ``(rows, 2)``) its own batch, so many seeded runs
+        step together.
+        """
         idx = np.asarray(idx)
-        if idx.ndim != 1 or idx.size == 0 or not np.issubdtype(idx.dtype, np.integer):
-            raise ValueError(f"idx must be a non-empty 1-D array of example indices, got "
-                             f"shape {idx.shape} and dtype {idx.dtype}")
+        if idx.ndim not in (1, 2) or idx.size == 0 or not np.issubdtype(idx.dtype, np.integer):
+            raise ValueError(f"idx must be a non-empty 1-D array of example indices (or 2-D, "
+                             f"one row per run), got shape {idx.shape} and dtype {idx.dtype}")
         z, x, y = self._logits(xy, idx)
         d = self._dterms(z, y)
         return _stack(np.mean(d * x, axis=-1), np.mean(d, axis=-1))

@@ -528,3 +528,96 @@ def test_the_spelling_variety_check_can_fail():
     assert british_spellings("Its behaviour is normalised towards zero.") == [
         "behaviour", "normalised", "towards"]
     assert british_spellings('aria-labelledby="x": normalized behavior toward zero') == []
+
+
+# ---- SGD and mini-batches, momentum under noise, schedules: stated numbers ----------------
+def _stochastic_figure(name: str) -> registry.Figure:
+    return registry.by_name(registry.load())[name]
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.3g}"
+
+
+def test_the_sgd_pages_batch_and_decay_numbers_are_what_the_runs_give():
+    from scripts.figures import stochastic
+
+    fig = _stochastic_figure("sgd-batch-paths")
+    paths = stochastic.batch_paths(float(fig.lr), fig.steps)
+    d = paths.mean_distance
+    # the noise ball shrinks with the batch; the full batch is smooth and monotone
+    assert d[0] > d[1] > d[2] > d[3]
+    full = stochastic.distance(paths.paths[-1])
+    assert np.all(np.diff(full) <= 0), "the full-batch path does not approach at every step"
+    decay_fig = _stochastic_figure("sgd-decay")
+    # the page gives both runs the same rate and length: 0.05, 400 steps
+    assert (decay_fig.lr, decay_fig.steps) == (fig.lr, fig.steps)
+    decayed = stochastic.decay(float(decay_fig.lr), decay_fig.steps)
+    const, cos = decayed.final_distance
+    assert cos < const / 3
+    gap = np.linalg.norm(decayed.paths[0] - decayed.paths[1], axis=1)
+    assert gap[:101].max() < 0.1, "the paths part before step 100 (the page: less than 0.1 apart)"
+    stated = [_fmt(v) for v in (*d, const, cos)] + [f"{fig.lr:g}", str(fig.steps)]
+    assert stated == ["0.317", "0.0835", "0.0288", "0.018", "0.448", "0.0762", "0.05", "400"]
+    for text in _both("optimizers/sgd"):
+        for number in stated:
+            assert number in text, f"sgd page: {number} not stated"
+    for text in _both("schedules"):
+        assert _fmt(const) in text and _fmt(cos) in text
+    assert stochastic.PROBLEM.n == 400
+    for text in _both("optimizers/sgd"):
+        assert "n_examples=400, noise=1.0, seed=0" in text  # the code on the page is the problem
+
+
+def test_the_sgd_pages_epoch_table_is_steps_per_epoch():
+    from optim_ref.data import steps_per_epoch
+
+    n, steps = 400, _stochastic_figure("sgd-batch-paths").steps
+    for text in _both("optimizers/sgd"):
+        rows = {int(m[0]): (int(m[1]), int(m[2]), int(m[3])) for m in re.findall(
+            r"^\| (\d+)(?: \([^)]*\))? \| (\d+) \| (\d+) \| (\d+) \|$", text, re.M)}
+        assert sorted(rows) == [1, 8, 64, 400]
+        for b, (per_epoch, dropped, epochs) in rows.items():
+            assert per_epoch == steps_per_epoch(n, b)
+            assert dropped == steps_per_epoch(n, b, drop_last=True)
+            assert epochs == steps * b // n
+
+
+def test_the_momentum_pages_noise_numbers_are_what_the_seeds_give():
+    from scripts.figures import stochastic
+
+    fig = _stochastic_figure("momentum-noise-spread")
+    spread = stochastic.spread(float(fig.lr), fig.steps)
+    sgd, mom, eff = spread.msd
+    assert spread.lrs == (0.005, 0.005, pytest.approx(0.05))
+    # at the same effective step momentum spreads about as much; far more than SGD at its lr
+    assert 0.7 < mom / eff < 1.3 and mom / sgd > 10
+    stated = [_fmt(v) for v in spread.msd] + [f"{mom / sgd:.0f}", str(fig.steps),
+                                             str(len(stochastic.SPREAD_SEEDS))]
+    assert stated == ["0.00504", "0.108", "0.124", "21", "2000", "200"]
+    for text in _both("optimizers/momentum"):
+        section = text.split("{#momentum-under-noise}")[1].split("\n## ")[0]
+        for number in stated:
+            assert number in section, f"momentum page: {number} not stated"
+        assert "filters out part of that noise" not in text
+    for lang in registry.LANGS:  # the caption names the effective-step rate and the seeds
+        assert f"{spread.lrs[2]:g}" in fig.caption[lang] and "200" in fig.caption[lang]
+
+
+def test_the_schedules_page_warmup_numbers_are_what_optim_ref_gives():
+    from optim_ref import schedules
+
+    warm = schedules.SequentialLR([schedules.LinearLR(start_factor=0.1, total_iters=10),
+                                   schedules.CosineAnnealingLR(T_max=90)], milestones=[10])
+    lrs = warm.lrs(0.1, 100)
+    assert lrs[0] == pytest.approx(0.01) and lrs[10] == pytest.approx(0.1)
+    assert np.allclose(np.diff(lrs[:11]), 0.009)
+    assert lrs.argmax() == 10  # the peak is step 11
+    # the page's two-case formula is what the chained schedule gives, at every step
+    k = np.arange(1, 101)
+    formula = np.where(k <= 10, 0.1 * (0.1 + 0.9 * (k - 1) / 10),
+                       0.1 * (1 + np.cos(np.pi * (k - 1 - 10) / 90)) / 2)
+    assert np.allclose(lrs, formula, rtol=1e-12, atol=0)
+    for text in _both("schedules"):
+        assert "3.05" in text and f"{lrs[-1]:.2e}" == "3.05e-05"
+        assert "0.009" in text and "11" in text

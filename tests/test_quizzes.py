@@ -251,6 +251,23 @@ def independent(name: str, g: dict) -> dict[str, float]:
         se = [(a - b) ** 2 for a, b in zip(p, y, strict=True)]
         return {"right": sum(se) / 3, "mae": sum(abs(a - b) for a, b in zip(p, y, strict=True)) / 3,
                 "sum_not_mean": sum(se), "root_taken": math.sqrt(sum(se) / 3)}
+    if name == "epoch_steps":
+        n, b = int(g["n"]), int(g["batch_size"])
+        return {"right": math.ceil(n / b), "drop_last": n // b, "unrounded": n / b,
+                "batch_size_itself": b}
+    if name == "warmup_cosine_lr":
+        # the page's two-case formula for the lr of step k (from 1)
+        eta0, a, w, t = g["base_lr"], g["start_factor"], int(g["warmup"]), int(g["total"])
+
+        def lr(k):
+            if k <= w:
+                return eta0 * (a + (1 - a) * (k - 1) / w)
+            return eta0 * (1 + math.cos(math.pi * (k - 1 - w) / (t - w))) / 2
+
+        k = int(g["k"])
+        return {"right": lr(k), "next_step": lr(k + 1),
+                "no_warmup": eta0 * (1 + math.cos(math.pi * (k - 1) / t)) / 2,
+                "cosine_from_step_one": eta0 * (1 + math.cos(math.pi * (k - 1) / (t - w))) / 2}
     raise AssertionError(f"no independent formula for {name}")
 
 

@@ -29,6 +29,9 @@ COMMON_MODULES = (
 )
 #: the fits (scripts/render_fits.py and what it imports: data, losses, network, drawing)
 KIND_MODULES = {kind: ("scripts.figures.render_fits",) for kind in ("line-fit", "width-fit")}
+#: the stochastic figures (scripts/figures/render_stochastic.py: runs, schedules, drawing)
+KIND_MODULES.update({kind: ("scripts.figures.render_stochastic",)
+                     for kind in ("sgd-batches", "sgd-decay", "noise-spread", "schedule-shapes")})
 
 
 @dataclass(frozen=True)
@@ -73,9 +76,12 @@ def jobs(figures: list[Figure]) -> list[Job]:
 
 
 def _render(job: Job, force: bool) -> tuple[str, dict[str, str], bool]:
-    from scripts.figures import render_fits, render_races
+    from scripts.figures import render_fits, render_races, render_stochastic
 
-    draw = render_fits.render if job.figure.kind in KIND_MODULES else render_races.render
+    renderer = {"scripts.figures.render_fits": render_fits.render,
+                "scripts.figures.render_stochastic": render_stochastic.render}
+    draw = renderer[KIND_MODULES[job.figure.kind][0]] if job.figure.kind in KIND_MODULES \
+        else render_races.render
     files, rendered = cache.store(
         KIND, key(job), lambda d: draw(job.figure, job.lang, d), force=force
     )

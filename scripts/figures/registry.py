@@ -23,11 +23,16 @@ from scripts.core.languages import LANGS
 
 REGISTRY = Path(__file__).with_name("figures.yml")
 
-KINDS = ("trajectory", "loss", "line-fit", "width-fit")
+KINDS = ("trajectory", "loss", "line-fit", "width-fit", "sgd-batches", "sgd-decay",
+         "noise-spread", "schedule-shapes")
 #: kinds that fit a model to data rather than race over a surface (scripts/fits.py)
 FIT_KINDS = ("line-fit", "width-fit")
 #: the losses a line-fit figure may compare
 FIT_LOSSES = ("mse", "mae", "huber")
+#: kinds drawn on the seeded regression of scripts/figures/stochastic.py (no surface)
+STOCHASTIC_KINDS = ("sgd-batches", "sgd-decay", "noise-spread", "schedule-shapes")
+#: kinds that show data, not one of the surfaces of optim_ref.functions
+DATA_KINDS = FIT_KINDS + STOCHASTIC_KINDS
 PLACEHOLDERS = {"optimizer", "surface", "steps", "rule", "lrs", "story", "surface_name"}
 NAME_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 OPTIMIZERS = tuple(optim_ref.LECTURE + optim_ref.AFTER_ADAM)
@@ -90,7 +95,7 @@ class Figure:
     @property
     def localized(self) -> bool:
         """Figures with words (axis labels) are drawn once per language."""
-        return self.kind == "loss" or self.kind in FIT_KINDS
+        return self.kind == "loss" or self.kind in DATA_KINDS
 
     def params(self) -> dict[str, Any]:
         """What determines the pixels (captions do not: editing one re-renders nothing)."""
@@ -177,10 +182,12 @@ def parse(data: Any, path: Path = REGISTRY) -> list[Figure]:
             surface = item.get("surface")
             if item["kind"] in FIT_KINDS:
                 _check_fit(path, name, item)
+            elif item["kind"] in STOCHASTIC_KINDS:
+                _check_stochastic(path, name, item)
             elif surface not in functions.NAMES:
                 raise _fail(path, name, "surface",
                             f"unknown surface {surface!r}; known: {list(functions.NAMES)}")
-            shown = names.get(surface) if item["kind"] not in FIT_KINDS else {
+            shown = names.get(surface) if item["kind"] not in DATA_KINDS else {
                 lang: "-" for lang in LANGS}  # a fit shows data, not a surface
             if not isinstance(shown, dict) or any(
                     not isinstance(shown.get(lang), str) or not shown[lang] for lang in LANGS):
@@ -214,6 +221,14 @@ def _check_fit(path: Path, name: str, item: dict[str, Any]) -> None:
         raise _fail(path, name, "lr", "the learning-rate rule is for surfaces; give a number")
     if len(item["optimizers"]) != 1:
         raise _fail(path, name, "optimizers", f"a {item['kind']} figure trains with one optimizer")
+    if item.get("surface") is not None:
+        raise _fail(path, name, "surface", f"a {item['kind']} figure has no surface")
+
+
+def _check_stochastic(path: Path, name: str, item: dict[str, Any]) -> None:
+    """A stochastic figure runs on its own data set at a given lr: a number, no surface."""
+    if item.get("lr", "rule") == "rule":
+        raise _fail(path, name, "lr", f"a {item['kind']} figure needs a numeric lr")
     if item.get("surface") is not None:
         raise _fail(path, name, "surface", f"a {item['kind']} figure has no surface")
 

@@ -242,3 +242,42 @@ def mse_value(p1, p2, p3, y1, y2, y3):
         "sum_not_mean": mse * pred.size,       # summed, never divided by the count
         "root_taken": float(np.sqrt(mse)),     # the RMSE, not the MSE
     }
+
+
+# --- SGD and mini-batches, learning-rate schedules (docs/optimizers/sgd.md, docs/schedules.md)
+# (imported here, not at the top, so that this block merges as one piece)
+from optim_ref import data, schedules  # noqa: E402
+
+
+@computer("right", "drop_last", "unrounded", "batch_size_itself")
+def epoch_steps(n, batch_size):
+    """Steps in an epoch of n examples (len(DataLoader)), and what the usual slips give."""
+    n, batch_size = int(n), int(batch_size)
+    return {
+        "right": data.steps_per_epoch(n, batch_size),
+        "drop_last": data.steps_per_epoch(n, batch_size, drop_last=True),  # the short batch dropped
+        "unrounded": n / batch_size,            # a fraction of a step
+        "batch_size_itself": batch_size,        # the batch size taken for the number of batches
+    }
+
+
+def _warmup_cosine(base_lr: float, warmup: int, total: int, start_factor: float):
+    return schedules.SequentialLR(
+        [schedules.LinearLR(start_factor=start_factor, total_iters=warmup),
+         schedules.CosineAnnealingLR(T_max=total - warmup)], milestones=[warmup])
+
+
+@computer("right", "next_step", "no_warmup", "cosine_from_step_one")
+def warmup_cosine_lr(base_lr, warmup, total, start_factor, k):
+    """The lr at step k (from 1) of LinearLR warm-up then cosine, chained by SequentialLR."""
+    warmup, total, k = int(warmup), int(total), int(k)
+    return {
+        "right": _warmup_cosine(base_lr, warmup, total, start_factor).lrs(base_lr, k)[k - 1],
+        # the lr after step k's scheduler.step(): the lr of step k + 1
+        "next_step": _warmup_cosine(base_lr, warmup, total, start_factor).lrs(base_lr, k + 1)[k],
+        # the warm-up left out: one cosine over all the steps
+        "no_warmup": schedules.CosineAnnealingLR(T_max=total).lrs(base_lr, k)[k - 1],
+        # the cosine's clock started at step 1 instead of at the milestone
+        "cosine_from_step_one": schedules.CosineAnnealingLR(T_max=total - warmup)
+        .lrs(base_lr, k)[k - 1],
+    }
