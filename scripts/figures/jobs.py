@@ -29,6 +29,8 @@ COMMON_MODULES = (
 )
 #: the fits (scripts/render_fits.py and what it imports: data, losses, network, drawing)
 KIND_MODULES = {kind: ("scripts.figures.render_fits",) for kind in ("line-fit", "width-fit")}
+#: the real-data figure (scripts/figures/render_training.py: digits, network, drawing)
+KIND_MODULES["training"] = ("scripts.figures.render_training",)
 
 
 @dataclass(frozen=True)
@@ -73,9 +75,10 @@ def jobs(figures: list[Figure]) -> list[Job]:
 
 
 def _render(job: Job, force: bool) -> tuple[str, dict[str, str], bool]:
-    from scripts.figures import render_fits, render_races
+    from scripts.figures import render_fits, render_races, render_training
 
-    draw = render_fits.render if job.figure.kind in KIND_MODULES else render_races.render
+    draw = {"line-fit": render_fits.render, "width-fit": render_fits.render,
+            "training": render_training.render}.get(job.figure.kind, render_races.render)
     files, rendered = cache.store(
         KIND, key(job), lambda d: draw(job.figure, job.lang, d), force=force
     )

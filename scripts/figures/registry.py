@@ -23,7 +23,7 @@ from scripts.core.languages import LANGS
 
 REGISTRY = Path(__file__).with_name("figures.yml")
 
-KINDS = ("trajectory", "loss", "line-fit", "width-fit")
+KINDS = ("trajectory", "loss", "line-fit", "width-fit", "training")
 #: kinds that fit a model to data rather than race over a surface (scripts/fits.py)
 FIT_KINDS = ("line-fit", "width-fit")
 #: the losses a line-fit figure may compare
@@ -90,7 +90,7 @@ class Figure:
     @property
     def localized(self) -> bool:
         """Figures with words (axis labels) are drawn once per language."""
-        return self.kind == "loss" or self.kind in FIT_KINDS
+        return self.kind in ("loss", "training") or self.kind in FIT_KINDS
 
     def params(self) -> dict[str, Any]:
         """What determines the pixels (captions do not: editing one re-renders nothing)."""
@@ -177,10 +177,12 @@ def parse(data: Any, path: Path = REGISTRY) -> list[Figure]:
             surface = item.get("surface")
             if item["kind"] in FIT_KINDS:
                 _check_fit(path, name, item)
+            elif item["kind"] == "training":
+                _check_training(path, name, item)
             elif surface not in functions.NAMES:
                 raise _fail(path, name, "surface",
                             f"unknown surface {surface!r}; known: {list(functions.NAMES)}")
-            shown = names.get(surface) if item["kind"] not in FIT_KINDS else {
+            shown = names.get(surface) if item["kind"] not in (*FIT_KINDS, "training") else {
                 lang: "-" for lang in LANGS}  # a fit shows data, not a surface
             if not isinstance(shown, dict) or any(
                     not isinstance(shown.get(lang), str) or not shown[lang] for lang in LANGS):
@@ -216,6 +218,14 @@ def _check_fit(path: Path, name: str, item: dict[str, Any]) -> None:
         raise _fail(path, name, "optimizers", f"a {item['kind']} figure trains with one optimizer")
     if item.get("surface") is not None:
         raise _fail(path, name, "surface", f"a {item['kind']} figure has no surface")
+
+
+def _check_training(path: Path, name: str, item: dict[str, Any]) -> None:
+    """The real-data figure chooses its rates by the rule and trains on data, not a surface."""
+    if item.get("lr", "rule") != "rule":
+        raise _fail(path, name, "lr", "a training figure's rates come from the rule")
+    if item.get("surface") is not None:
+        raise _fail(path, name, "surface", "a training figure has no surface")
 
 
 def load(path: Path = REGISTRY) -> list[Figure]:
