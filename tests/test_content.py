@@ -528,3 +528,32 @@ def test_the_spelling_variety_check_can_fail():
     assert british_spellings("Its behaviour is normalised towards zero.") == [
         "behaviour", "normalised", "towards"]
     assert british_spellings('aria-labelledby="x": normalized behavior toward zero') == []
+
+
+def test_the_real_data_page_states_what_its_runs_give():
+    """The table of chosen rates and final validation accuracies, and each claim under the
+    figure, from the very runs of the digits-training figure."""
+    from scripts.figures import registry, training
+
+    fig = registry.by_name(registry.load())["digits-training"]
+    result = training.compute(fig.optimizers, fig.steps)
+    rows = []
+    for name in fig.optimizers:
+        c, w = result.curve(name, "constant"), result.curve(name, "warmup-cosine")
+        rows.append(f"| {name} | {c.lr:.3g} | {c.val_acc[-1]:.1%} | {w.lr:.3g} | "
+                    f"{w.val_acc[-1]:.1%} |")
+        assert w.val_acc[-1] > c.val_acc[-1], f"{name}: the schedule did not raise accuracy"
+    for page in ("real-data.md", "real-data.en.md"):
+        text = (DOCS / page).read_text(encoding="utf-8")
+        for row in rows:
+            assert row in text, f"{page}: row {row!r} not on the page"
+        assert f"{fig.steps}" in text and f"{result.per_epoch}" in text
+    assert result.per_epoch == 23 and result.n_train == 1437 and result.n_val == 360
+    assert mlp.n_params(64, training.HIDDEN, 10) == 2410
+    assert all(c.val_acc[-1] > 0.93 for c in result.curves)
+    assert all(c.train_loss[-1] < c.val_loss[-1] for c in result.curves)
+    adam, adamw = result.curve("Adam", "constant"), result.curve("AdamW", "constant")
+    assert adam.lr == adamw.lr and np.max(np.abs(adam.val_loss - adamw.val_loss)) < 0.01
+    assert round((1 - adamw.lr * 0.01) ** fig.steps, 2) == 0.96
+    for name in ("Adam", "AdamW"):
+        assert result.curve(name, "warmup-cosine").lr > result.curve(name, "constant").lr
