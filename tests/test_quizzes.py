@@ -251,6 +251,17 @@ def independent(name: str, g: dict) -> dict[str, float]:
         se = [(a - b) ** 2 for a, b in zip(p, y, strict=True)]
         return {"right": sum(se) / 3, "mae": sum(abs(a - b) for a, b in zip(p, y, strict=True)) / 3,
                 "sum_not_mean": sum(se), "root_taken": math.sqrt(sum(se) / 3)}
+    if name == "epoch_steps":  # counted by cutting a list, as DataLoader would
+        n, b = int(g["n"]), int(g["batch_size"])
+        cuts = [list(range(n))[i:i + b] for i in range(0, n, b)]
+        return {"right": len(cuts), "drop_last": sum(len(c) == b for c in cuts),
+                "ratio": n / b, "one_per_example": n}
+    if name == "mlp_parameters":  # the layers' shapes written out
+        i, h, o = int(g["n_in"]), int(g["n_hidden"]), int(g["n_out"])
+        shapes = [(i, h), (h,), (h, o), (o,)]
+        total = sum(math.prod(s) for s in shapes)
+        return {"right": total, "no_biases": i * h + h * o, "hidden_bias_only": total - o,
+                "product": i * h * o}
     raise AssertionError(f"no independent formula for {name}")
 
 

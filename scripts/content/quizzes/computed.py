@@ -242,3 +242,31 @@ def mse_value(p1, p2, p3, y1, y2, y3):
         "sum_not_mean": mse * pred.size,       # summed, never divided by the count
         "root_taken": float(np.sqrt(mse)),     # the RMSE, not the MSE
     }
+
+
+@computer("right", "drop_last", "ratio", "one_per_example")
+def epoch_steps(n, batch_size):
+    """Optimizer steps in one epoch of n examples, as len(DataLoader(..., drop_last=False))."""
+    from optim_ref.data import steps_per_epoch
+
+    n, b = int(n), int(batch_size)
+    return {
+        "right": steps_per_epoch(n, b),
+        "drop_last": steps_per_epoch(n, b, drop_last=True),  # the short batch left out
+        "ratio": n / b,                                       # a fraction of a step
+        "one_per_example": n,                                 # a step per example, not per batch
+    }
+
+
+@computer("right", "no_biases", "hidden_bias_only", "product")
+def mlp_parameters(n_in, n_hidden, n_out):
+    """The parameter count of optim_ref.mlp's one-hidden-layer network."""
+    from optim_ref import mlp
+
+    n_in, h, n_out = int(n_in), int(n_hidden), int(n_out)
+    return {
+        "right": mlp.n_params(n_in, h, n_out),
+        "no_biases": n_in * h + h * n_out,
+        "hidden_bias_only": n_in * h + h + h * n_out,         # the output layer's bias forgotten
+        "product": n_in * h * n_out,                          # layers multiplied, not added
+    }
