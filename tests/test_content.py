@@ -5,6 +5,7 @@ state recomputed from optim_ref (so a page cannot keep a number the code no long
 from __future__ import annotations
 
 import ast
+import functools
 import inspect
 import json
 import re
@@ -530,13 +531,21 @@ def test_the_spelling_variety_check_can_fail():
     assert british_spellings('aria-labelledby="x": normalized behavior toward zero') == []
 
 
+@functools.cache
+def _digits_runs():
+    """The digits-training figure and its runs (computed once for the tests below)."""
+    from scripts.figures import training
+
+    fig = registry.by_name(registry.load())["digits-training"]
+    return fig, training.compute(fig.optimizers, fig.steps)
+
+
 def test_the_real_data_page_states_what_its_runs_give():
     """The table of chosen rates and final validation accuracies, and each claim under the
     figure, from the very runs of the digits-training figure."""
-    from scripts.figures import registry, training
+    from scripts.figures import training
 
-    fig = registry.by_name(registry.load())["digits-training"]
-    result = training.compute(fig.optimizers, fig.steps)
+    fig, result = _digits_runs()
     rows = []
     for name in fig.optimizers:
         c, w = result.curve(name, "constant"), result.curve(name, "warmup-cosine")
@@ -557,3 +566,25 @@ def test_the_real_data_page_states_what_its_runs_give():
     assert round((1 - adamw.lr * 0.01) ** fig.steps, 2) == 0.96
     for name in ("Adam", "AdamW"):
         assert result.curve(name, "warmup-cosine").lr > result.curve(name, "constant").lr
+
+
+@pytest.mark.parametrize("notebook", ["lab.ipynb", "lab.en.ipynb"])
+def test_the_lab_exercise_answers_are_computed(notebook):
+    """The worked answers' numbers: steps per epoch (drop_last, batch 16) and the warm-up then
+    cosine rates, from optim_ref; the schedule and rates are the real-data page's."""
+    from optim_ref.data import steps_per_epoch
+    from scripts.figures import training
+
+    cells = json.loads((DOCS / notebook).read_text(encoding="utf-8"))["cells"]
+    answers = "\n".join("".join(c["source"]) for c in cells
+                        if c["cell_type"] == "markdown" and "<details>" in "".join(c["source"]))
+    code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+    lrs = training.warmup_cosine(115, 23).lrs(0.1, 115)
+    short = steps_per_epoch(1437, 64, drop_last=True)
+    b16 = steps_per_epoch(1437, 16)
+    for stated in (f"{short}", f"{5 * short}", f"{lrs[0]:.2f}", f"{lrs[22]:.4f}",
+                   f"{lrs[23]:.1f}", f"{b16}", f"{5 * b16}", f"{1437 - 64 * short}"):
+        assert stated in answers, f"{notebook}: {stated} not in the worked answers"
+    _, result = _digits_runs()
+    for c in result.curves:  # the notebook's rates are the rule's, as the page shows them
+        assert f"{c.lr:.3g}" in code.split("rates = ")[1].split("}")[0], (c.optimizer, c.lr)
