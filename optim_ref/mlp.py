@@ -240,11 +240,11 @@ def train(optimizer: Any, params: Array, x, y, steps: int, activation: str = "ta
     """
     kw = {"loss": loss, "n_out": n_out}
     history = np.empty(int(steps) + 1)
-    for t, params in enumerate(iterate(optimizer, params, x, y, steps, activation, **kw,
-                                       batch_size=batch_size, seed=seed, drop_last=drop_last,
-                                       schedule=schedule)):
-        history[t] = loss_value(params, x, y, activation, **kw)
-    return params, history
+    for t, current in enumerate(iterate(optimizer, params, x, y, steps, activation, **kw,
+                                        batch_size=batch_size, seed=seed, drop_last=drop_last,
+                                        schedule=schedule)):
+        history[t] = loss_value(current, x, y, activation, **kw)
+    return current, history
 
 
 def checkpoints(optimizer: Any, params: Array, x, y, steps: int, at, activation: str = "tanh",
