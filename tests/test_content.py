@@ -588,3 +588,23 @@ def test_the_lab_exercise_answers_are_computed(notebook):
     _, result = _digits_runs()
     for c in result.curves:  # the notebook's rates are the rule's, as the page shows them
         assert f"{c.lr:.3g}" in code.split("rates = ")[1].split("}")[0], (c.optimizer, c.lr)
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_the_digits_figure_is_built_with_words_of_its_runs(built_site, lang):
+    """The real-data figure: its own rendering per language, and alt text and caption that
+    state the rule's rates and the accuracies of the runs."""
+    from scripts.figures import training
+
+    page_dir = built_site.site / ("" if lang == "ko" else "en/") / "real-data"
+    figure = _figure_html((page_dir / "index.html").read_text(encoding="utf-8"),
+                          "digits-training")
+    src = re.search(r'<img[^>]*\bsrc="([^"]+)"', figure).group(1)
+    alt = re.search(r'<img[^>]*\balt="([^"]+)"', figure).group(1)
+    caption = re.search(r"<figcaption>(.*?)</figcaption>", figure, re.S).group(1)
+    assert src.endswith(f"digits-training.{lang}.png") and (page_dir / src).resolve().is_file()
+    _, result = _digits_runs()
+    best = max(result.curves, key=lambda c: c.val_acc[-1])
+    assert f"{best.val_acc[-1]:.1%}" in alt and bool(HANGUL.search(alt)) == (lang == "ko")
+    for schedule in training.SCHEDULES:
+        assert training.lrs_text(result, schedule) in caption
