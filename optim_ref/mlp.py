@@ -201,39 +201,71 @@ def accuracy(params: Array, x, labels, n_out: int, activation: str = "tanh") -> 
     return float(np.mean(np.argmax(out, axis=1) == np.asarray(labels)))
 
 
-def train(optimizer: Any, params: Array, x, y, steps: int, activation: str = "tanh", *,
-          loss: str = "mse", n_out: int | None = None, batch_size: int | None = None,
-          seed: Any = 0, drop_last: bool = False, schedule: Any = None) -> tuple[Array, Array]:
-    """Training for ``steps`` steps; returns ``(params, loss_history)``.
+def iterate(optimizer: Any, params: Array, x, y, steps: int, activation: str = "tanh", *,
+            loss: str = "mse", n_out: int | None = None, batch_size: int | None = None,
+            seed: Any = 0, drop_last: bool = False, schedule: Any = None):
+    """The parameters before step 1, 2, ..., steps and after the last: ``steps + 1`` vectors.
 
-    ``loss_history`` has ``steps + 1`` entries: the loss on all of ``x, y`` before each step,
-    then that of the returned parameters (as :func:`optim_ref.run` records ``steps + 1``
-    points). With ``batch_size`` each step's gradient is that of its mini-batch only
+    The one training loop of this module (:func:`train` and :func:`checkpoints` read it), a
+    generator so that a caller evaluates only the steps it records: a loss over the whole
+    training set at every step would cost more than the steps themselves. With
+    ``batch_size`` each step's gradient is that of its mini-batch only
     (``optim_ref.data.batches(n, batch_size, seed=seed, drop_last=drop_last)``); with
     ``schedule`` step k uses ``optimizer.replace(lr=schedule.lrs(...)[k - 1])``.
     """
     params = np.array(params, dtype=np.float64)
     steps = int(steps)
-    n = np.shape(x)[0]
-    drawn = None if batch_size is None else batches(n, batch_size, steps, seed=seed,
+    x, y = np.asarray(x), np.asarray(y)
+    drawn = None if batch_size is None else batches(x.shape[0], batch_size, steps, seed=seed,
                                                     drop_last=drop_last)
     optimizers = per_step(optimizer, schedule, steps)
     state = (optimizers[0] if steps else optimizer).init(params)
     kw = {"loss": loss, "n_out": n_out}
-    history = np.empty(steps + 1)
     for t in range(steps):
-        if drawn is None:
-            history[t], g = loss_and_grad(params, x, y, activation, **kw)
-        else:
-            history[t] = loss_value(params, x, y, activation, **kw)
-            idx = drawn[t]
-            _, g = loss_and_grad(params, np.asarray(x)[idx], np.asarray(y)[idx], activation, **kw)
+        yield params
+        xb, yb = (x, y) if drawn is None else (x[drawn[t]], y[drawn[t]])
+        _, g = loss_and_grad(params, xb, yb, activation, **kw)
         params, state = optimizers[t].step(params, g, state)
-    history[-1] = loss_value(params, x, y, activation, **kw)
-    return params, history
+    yield params
+
+
+def train(optimizer: Any, params: Array, x, y, steps: int, activation: str = "tanh", *,
+          loss: str = "mse", n_out: int | None = None, batch_size: int | None = None,
+          seed: Any = 0, drop_last: bool = False, schedule: Any = None) -> tuple[Array, Array]:
+    """Training for ``steps`` steps (:func:`iterate`); returns ``(params, loss_history)``.
+
+    ``loss_history`` has ``steps + 1`` entries: the loss on all of ``x, y`` before each step,
+    then that of the returned parameters (as :func:`optim_ref.run` records ``steps + 1``
+    points).
+    """
+    kw = {"loss": loss, "n_out": n_out}
+    history = np.empty(int(steps) + 1)
+    for t, current in enumerate(iterate(optimizer, params, x, y, steps, activation, **kw,
+                                        batch_size=batch_size, seed=seed, drop_last=drop_last,
+                                        schedule=schedule)):
+        history[t] = loss_value(current, x, y, activation, **kw)
+    return current, history
+
+
+def checkpoints(optimizer: Any, params: Array, x, y, steps: int, at, activation: str = "tanh",
+                **options: Any) -> Array:
+    """The parameters after each step count in ``at`` (0 is the start), one row each.
+
+    What a validation curve needs: evaluate the rows on data the steps never saw. ``at`` is
+    increasing, within ``0..steps``; ``options`` are :func:`iterate`'s (loss, n_out,
+    batch_size, seed, drop_last, schedule).
+    """
+    at = np.asarray(at, dtype=np.int64).reshape(-1)
+    if at.size == 0 or np.any(np.diff(at) <= 0) or at[0] < 0 or at[-1] > int(steps):
+        raise ValueError(f"Invalid at: {at.tolist()} (increasing step counts in [0, {steps}])")
+    wanted = set(at.tolist())
+    rows = [p for t, p in enumerate(iterate(optimizer, params, x, y, steps, activation,
+                                            **options)) if t in wanted]
+    return np.stack(rows)
 
 
 __all__ = [
     "ACTIVATIONS", "Layers", "n_params", "hidden_width", "unpack", "pack", "init_params",
-    "forward", "loss_and_grad", "loss_value", "accuracy", "train", "LOSSES",
+    "forward", "loss_and_grad", "loss_value", "accuracy", "iterate", "train",
+    "checkpoints", "LOSSES",
 ]

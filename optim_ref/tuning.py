@@ -10,6 +10,10 @@ learning rate chosen the same way, so the rule is computed, not tuned by eye:
 On a surface without a minimum (a saddle) "lowest final loss inside the window" means "gets
 furthest down the escape route without running off the picture", which is the behaviour
 such a figure wants to show.
+
+The same rule chooses the rates of a network's training (``choose``): there the score is the
+final loss on held-out data, the validation loss, and the runs that blew up (a non-finite
+loss) are the ineligible ones.
 """
 
 from __future__ import annotations
@@ -59,10 +63,23 @@ def best_lr(
     sweep = run(make(lr=grid[:, None]), function, starts, steps)
     final = sweep.loss[:, -1]
     eligible = ~sweep.diverged & inside(sweep.path, window) & np.isfinite(final)
-    if eligible.any():
-        score = np.where(eligible, final, np.inf)
-        i = int(np.flatnonzero(score == score.min())[0])  # first = smallest rate on a tie
-    else:
-        i = 0
+    i = choose(grid, final, eligible)
     chosen = run(make(lr=float(grid[i])), function, starts[:1], steps)
     return Choice(float(grid[i]), chosen, grid, eligible, final)
+
+
+def choose(grid, final, eligible=None) -> int:
+    """The rule's pick among runs already made: the index of the lowest finite ``final`` loss
+    among the ``eligible`` runs (ties to the smaller rate; 0 if none is eligible).
+
+    ``grid`` must increase, so that "first" means "smallest rate".
+    """
+    grid, final = np.asarray(grid, dtype=np.float64), np.asarray(final, dtype=np.float64)
+    if grid.ndim != 1 or grid.shape != final.shape or np.any(np.diff(grid) <= 0):
+        raise ValueError(f"Invalid grid: {grid.tolist()} (an increasing 1-D grid, one final "
+                         f"loss per rate; got {final.shape[0] if final.ndim else 0} losses)")
+    ok = np.isfinite(final) if eligible is None else np.asarray(eligible, bool) & np.isfinite(final)
+    if not ok.any():
+        return 0
+    score = np.where(ok, final, np.inf)
+    return int(np.flatnonzero(score == score.min())[0])

@@ -5,6 +5,7 @@ state recomputed from optim_ref (so a page cannot keep a number the code no long
 from __future__ import annotations
 
 import ast
+import functools
 import inspect
 import json
 import re
@@ -621,3 +622,81 @@ def test_the_schedules_page_warmup_numbers_are_what_optim_ref_gives():
     for text in _both("schedules"):
         assert "3.05" in text and f"{lrs[-1]:.2e}" == "3.05e-05"
         assert "0.009" in text and "11" in text
+
+@functools.cache
+def _digits_runs():
+    """The digits-training figure and its runs (computed once for the tests below)."""
+    from scripts.figures import training
+
+    fig = registry.by_name(registry.load())["digits-training"]
+    return fig, training.compute(fig.optimizers, fig.steps)
+
+
+def test_the_real_data_page_states_what_its_runs_give():
+    """The table of chosen rates and final validation accuracies, and each claim under the
+    figure, from the very runs of the digits-training figure."""
+    from scripts.figures import training
+
+    fig, result = _digits_runs()
+    rows = []
+    for name in fig.optimizers:
+        c, w = result.curve(name, "constant"), result.curve(name, "warmup-cosine")
+        rows.append(f"| {name} | {c.lr:.3g} | {c.val_acc[-1]:.1%} | {w.lr:.3g} | "
+                    f"{w.val_acc[-1]:.1%} |")
+        assert w.val_acc[-1] > c.val_acc[-1], f"{name}: the schedule did not raise accuracy"
+    for page in ("real-data.md", "real-data.en.md"):
+        text = (DOCS / page).read_text(encoding="utf-8")
+        for row in rows:
+            assert row in text, f"{page}: row {row!r} not on the page"
+        assert f"{fig.steps}" in text and f"{result.per_epoch}" in text
+    assert result.per_epoch == 23 and result.n_train == 1437 and result.n_val == 360
+    assert mlp.n_params(64, training.HIDDEN, 10) == 2410
+    assert all(c.val_acc[-1] > 0.93 for c in result.curves)
+    assert all(c.train_loss[-1] < c.val_loss[-1] for c in result.curves)
+    adam, adamw = result.curve("Adam", "constant"), result.curve("AdamW", "constant")
+    assert adam.lr == adamw.lr and np.max(np.abs(adam.val_loss - adamw.val_loss)) < 0.01
+    assert round((1 - adamw.lr * 0.01) ** fig.steps, 2) == 0.96
+    for name in ("Adam", "AdamW"):
+        assert result.curve(name, "warmup-cosine").lr > result.curve(name, "constant").lr
+
+
+@pytest.mark.parametrize("notebook", ["lab.ipynb", "lab.en.ipynb"])
+def test_the_lab_exercise_answers_are_computed(notebook):
+    """The worked answers' numbers: steps per epoch (drop_last, batch 16) and the warm-up then
+    cosine rates, from optim_ref; the schedule and rates are the real-data page's."""
+    from optim_ref.data import steps_per_epoch
+    from scripts.figures import training
+
+    cells = json.loads((DOCS / notebook).read_text(encoding="utf-8"))["cells"]
+    answers = "\n".join("".join(c["source"]) for c in cells
+                        if c["cell_type"] == "markdown" and "<details>" in "".join(c["source"]))
+    code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+    lrs = training.warmup_cosine(115, 23).lrs(0.1, 115)
+    short = steps_per_epoch(1437, 64, drop_last=True)
+    b16 = steps_per_epoch(1437, 16)
+    for stated in (f"{short}", f"{5 * short}", f"{lrs[0]:.2f}", f"{lrs[22]:.4f}",
+                   f"{lrs[23]:.1f}", f"{b16}", f"{5 * b16}", f"{1437 - 64 * short}"):
+        assert stated in answers, f"{notebook}: {stated} not in the worked answers"
+    _, result = _digits_runs()
+    for c in result.curves:  # the notebook's rates are the rule's, as the page shows them
+        assert f"{c.lr:.3g}" in code.split("rates = ")[1].split("}")[0], (c.optimizer, c.lr)
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_the_digits_figure_is_built_with_words_of_its_runs(built_site, lang):
+    """The real-data figure: its own rendering per language, and alt text and caption that
+    state the rule's rates and the accuracies of the runs."""
+    from scripts.figures import training
+
+    page_dir = built_site.site / ("" if lang == "ko" else "en/") / "real-data"
+    figure = _figure_html((page_dir / "index.html").read_text(encoding="utf-8"),
+                          "digits-training")
+    src = re.search(r'<img[^>]*\bsrc="([^"]+)"', figure).group(1)
+    alt = re.search(r'<img[^>]*\balt="([^"]+)"', figure).group(1)
+    caption = re.search(r"<figcaption>(.*?)</figcaption>", figure, re.S).group(1)
+    assert src.endswith(f"digits-training.{lang}.png") and (page_dir / src).resolve().is_file()
+    _, result = _digits_runs()
+    best = max(result.curves, key=lambda c: c.val_acc[-1])
+    assert f"{best.val_acc[-1]:.1%}" in alt and bool(HANGUL.search(alt)) == (lang == "ko")
+    for schedule in training.SCHEDULES:
+        assert training.lrs_text(result, schedule) in caption

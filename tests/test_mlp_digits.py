@@ -116,3 +116,43 @@ def test_cross_entropy_needs_labels_and_n_out():
         mlp.loss_and_grad(p, SPLIT.x_train[:4], SPLIT.y_train[:4], loss="cross_entropy")
     with pytest.raises(ValueError, match=r"unknown loss 'hinge'"):
         mlp.loss_and_grad(p, SPLIT.x_train[:4], SPLIT.y_train[:4], loss="hinge", n_out=10)
+
+
+def test_checkpoints_are_the_parameters_train_reaches():
+    """checkpoints(at=k) is train's parameters after k steps, for every k asked, bit for bit:
+    the one loop both read; the recorded rows evaluate to train's loss history."""
+    p0 = mlp.init_params(64, 8, 10, seed=2)
+    kw = {"loss": "cross_entropy", "n_out": 10, "batch_size": 50, "seed": 4,
+          "schedule": WARM_COSINE}
+    at = [0, 1, 7, 30]
+    rows = mlp.checkpoints(Adam(lr=1e-2), p0, SPLIT.x_train, SPLIT.y_train, 30, at, **kw)
+    assert rows.shape == (4, p0.size)
+    np.testing.assert_array_equal(rows[0], p0)
+    _, history = mlp.train(Adam(lr=1e-2), p0, SPLIT.x_train, SPLIT.y_train, 30, **kw)
+    for k, row in zip(at, rows, strict=True):
+        params_k, _ = mlp.train(Adam(lr=1e-2), p0, SPLIT.x_train, SPLIT.y_train, k, **kw)
+        np.testing.assert_array_equal(row, params_k)
+        assert mlp.loss_value(row, SPLIT.x_train, SPLIT.y_train, loss="cross_entropy",
+                              n_out=10) == history[k]
+    # another seed draws other batches: other parameters
+    other = mlp.checkpoints(Adam(lr=1e-2), p0, SPLIT.x_train, SPLIT.y_train, 30, [30],
+                            **{**kw, "seed": 5})
+    assert not np.array_equal(other[0], rows[-1])
+
+
+@pytest.mark.parametrize("at", [[], [3, 1], [0, 31], [-1, 2], [2, 2]])
+def test_checkpoints_refuse_steps_outside_the_run(at):
+    p0 = mlp.init_params(64, 4, 10)
+    with pytest.raises(ValueError, match=r"Invalid at: .* \(increasing step counts in \[0, 30\]\)"):
+        mlp.checkpoints(SGD(lr=0.1), p0, SPLIT.x_train, SPLIT.y_train, 30, at,
+                        loss="cross_entropy", n_out=10)
+
+
+def test_iterate_is_lazy_and_yields_steps_plus_one():
+    p0 = mlp.init_params(64, 4, 10)
+    it = mlp.iterate(SGD(lr=0.1), p0, SPLIT.x_train, SPLIT.y_train, 5, loss="cross_entropy",
+                     n_out=10, batch_size=32)
+    first = next(it)
+    np.testing.assert_array_equal(first, p0)
+    assert first is not p0  # a copy: the caller's vector is never the loop's
+    assert len([first, *it]) == 6

@@ -253,8 +253,9 @@ def independent(name: str, g: dict) -> dict[str, float]:
                 "sum_not_mean": sum(se), "root_taken": math.sqrt(sum(se) / 3)}
     if name == "epoch_steps":
         n, b = int(g["n"]), int(g["batch_size"])
-        return {"right": math.ceil(n / b), "drop_last": n // b, "unrounded": n / b,
-                "batch_size_itself": b}
+        cuts = [list(range(n))[i:i + b] for i in range(0, n, b)]  # as DataLoader cuts
+        return {"right": len(cuts), "drop_last": sum(len(c) == b for c in cuts),
+                "unrounded": n / b, "batch_size_itself": b, "one_per_example": n}
     if name == "warmup_cosine_lr":
         # the page's two-case formula for the lr of step k (from 1)
         eta0, a, w, t = g["base_lr"], g["start_factor"], int(g["warmup"]), int(g["total"])
@@ -268,6 +269,12 @@ def independent(name: str, g: dict) -> dict[str, float]:
         return {"right": lr(k), "next_step": lr(k + 1),
                 "no_warmup": eta0 * (1 + math.cos(math.pi * (k - 1) / t)) / 2,
                 "cosine_from_step_one": eta0 * (1 + math.cos(math.pi * (k - 1) / (t - w))) / 2}
+    if name == "mlp_parameters":  # the layers' shapes written out
+        i, h, o = int(g["n_in"]), int(g["n_hidden"]), int(g["n_out"])
+        shapes = [(i, h), (h,), (h, o), (o,)]
+        total = sum(math.prod(s) for s in shapes)
+        return {"right": total, "no_biases": i * h + h * o, "hidden_bias_only": total - o,
+                "product": i * h * o}
     raise AssertionError(f"no independent formula for {name}")
 
 

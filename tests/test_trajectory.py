@@ -226,3 +226,17 @@ def test_default_starts_run_cleanly():
         f = functions.get(name)
         r = run(HeavyBall(1e-3, 0.9), f, f.start, steps=100)
         assert not r.diverged[0] and r.loss[0, -1] < r.loss[0, 0]
+
+
+def test_choose_is_the_rule_on_finished_runs():
+    from optim_ref import tuning
+
+    grid = np.array([0.01, 0.1, 1.0, 10.0])
+    assert tuning.choose(grid, [0.5, 0.2, 0.2, np.nan]) == 1      # tie: the smaller rate
+    assert tuning.choose(grid, [0.5, 0.2, 0.1, np.inf]) == 2      # non-finite is ineligible
+    assert tuning.choose(grid, [0.5, 0.2, 0.1, 0.0], eligible=[1, 1, 1, 0]) == 2
+    assert tuning.choose(grid, [np.nan] * 4) == 0
+    with pytest.raises(ValueError, match=r"Invalid grid: \[1.0, 0.1\]"):
+        tuning.choose([1.0, 0.1], [0.1, 0.2])
+    with pytest.raises(ValueError, match=r"one final loss per rate; got 3 losses"):
+        tuning.choose(grid, [0.1, 0.2, 0.3])

@@ -32,6 +32,8 @@ KIND_MODULES = {kind: ("scripts.figures.render_fits",) for kind in ("line-fit", 
 #: the stochastic figures (scripts/figures/render_stochastic.py: runs, schedules, drawing)
 KIND_MODULES.update({kind: ("scripts.figures.render_stochastic",)
                      for kind in ("sgd-batches", "sgd-decay", "noise-spread", "schedule-shapes")})
+#: the real-data figure (scripts/figures/render_training.py: digits, network, drawing)
+KIND_MODULES["training"] = ("scripts.figures.render_training",)
 
 
 @dataclass(frozen=True)
@@ -76,10 +78,11 @@ def jobs(figures: list[Figure]) -> list[Job]:
 
 
 def _render(job: Job, force: bool) -> tuple[str, dict[str, str], bool]:
-    from scripts.figures import render_fits, render_races, render_stochastic
+    from scripts.figures import render_fits, render_races, render_stochastic, render_training
 
     renderer = {"scripts.figures.render_fits": render_fits.render,
-                "scripts.figures.render_stochastic": render_stochastic.render}
+                "scripts.figures.render_stochastic": render_stochastic.render,
+                "scripts.figures.render_training": render_training.render}
     draw = renderer[KIND_MODULES[job.figure.kind][0]] if job.figure.kind in KIND_MODULES \
         else render_races.render
     files, rendered = cache.store(

@@ -24,15 +24,17 @@ from scripts.core.languages import LANGS
 REGISTRY = Path(__file__).with_name("figures.yml")
 
 KINDS = ("trajectory", "loss", "line-fit", "width-fit", "sgd-batches", "sgd-decay",
-         "noise-spread", "schedule-shapes")
+         "noise-spread", "schedule-shapes", "training")
 #: kinds that fit a model to data rather than race over a surface (scripts/fits.py)
 FIT_KINDS = ("line-fit", "width-fit")
 #: the losses a line-fit figure may compare
 FIT_LOSSES = ("mse", "mae", "huber")
 #: kinds drawn on the seeded regression of scripts/figures/stochastic.py (no surface)
 STOCHASTIC_KINDS = ("sgd-batches", "sgd-decay", "noise-spread", "schedule-shapes")
+#: the digits training (scripts/figures/training.py)
+TRAINING_KINDS = ("training",)
 #: kinds that show data, not one of the surfaces of optim_ref.functions
-DATA_KINDS = FIT_KINDS + STOCHASTIC_KINDS
+DATA_KINDS = FIT_KINDS + STOCHASTIC_KINDS + TRAINING_KINDS
 PLACEHOLDERS = {"optimizer", "surface", "steps", "rule", "lrs", "story", "surface_name"}
 NAME_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 OPTIMIZERS = tuple(optim_ref.LECTURE + optim_ref.AFTER_ADAM)
@@ -184,6 +186,8 @@ def parse(data: Any, path: Path = REGISTRY) -> list[Figure]:
                 _check_fit(path, name, item)
             elif item["kind"] in STOCHASTIC_KINDS:
                 _check_stochastic(path, name, item)
+            elif item["kind"] == "training":
+                _check_training(path, name, item)
             elif surface not in functions.NAMES:
                 raise _fail(path, name, "surface",
                             f"unknown surface {surface!r}; known: {list(functions.NAMES)}")
@@ -231,6 +235,14 @@ def _check_stochastic(path: Path, name: str, item: dict[str, Any]) -> None:
         raise _fail(path, name, "lr", f"a {item['kind']} figure needs a numeric lr")
     if item.get("surface") is not None:
         raise _fail(path, name, "surface", f"a {item['kind']} figure has no surface")
+
+
+def _check_training(path: Path, name: str, item: dict[str, Any]) -> None:
+    """The real-data figure chooses its rates by the rule and trains on data, not a surface."""
+    if item.get("lr", "rule") != "rule":
+        raise _fail(path, name, "lr", "a training figure's rates come from the rule")
+    if item.get("surface") is not None:
+        raise _fail(path, name, "surface", "a training figure has no surface")
 
 
 def load(path: Path = REGISTRY) -> list[Figure]:

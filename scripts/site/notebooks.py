@@ -52,8 +52,10 @@ def _execute(src: Path, out_dir: Path) -> None:
         resources={"metadata": {"path": str(src.parent)}},
     )
     # The kernel draws with matplotlib's non-interactive backend and a fixed hash seed,
-    # so two executions give the same outputs.
-    env = {"MPLBACKEND": "Agg", "PYTHONHASHSEED": "0"}
+    # so two executions give the same outputs; one BLAS thread, since the lab's small
+    # matrices run several times slower when threads fight over the build's two cores.
+    env = {"MPLBACKEND": "Agg", "PYTHONHASHSEED": "0", "OMP_NUM_THREADS": "1",
+           "OPENBLAS_NUM_THREADS": "1"}
     old = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     try:

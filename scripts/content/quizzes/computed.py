@@ -21,7 +21,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from optim_ref import NAG, SGD, Adadelta, Adagrad, Adam, AdamW, Momentum, RMSprop, losses
+from optim_ref import (
+    NAG,
+    SGD,
+    Adadelta,
+    Adagrad,
+    Adam,
+    AdamW,
+    Momentum,
+    RMSprop,
+    data,
+    losses,
+    schedules,
+)
 from optim_ref.optimizers.momentum import MomentumState
 
 
@@ -245,11 +257,9 @@ def mse_value(p1, p2, p3, y1, y2, y3):
 
 
 # --- SGD and mini-batches, learning-rate schedules (docs/optimizers/sgd.md, docs/schedules.md)
-# (imported here, not at the top, so that this block merges as one piece)
-from optim_ref import data, schedules  # noqa: E402
 
 
-@computer("right", "drop_last", "unrounded", "batch_size_itself")
+@computer("right", "drop_last", "unrounded", "batch_size_itself", "one_per_example")
 def epoch_steps(n, batch_size):
     """Steps in an epoch of n examples (len(DataLoader)), and what the usual slips give."""
     n, batch_size = int(n), int(batch_size)
@@ -258,6 +268,7 @@ def epoch_steps(n, batch_size):
         "drop_last": data.steps_per_epoch(n, batch_size, drop_last=True),  # the short batch dropped
         "unrounded": n / batch_size,            # a fraction of a step
         "batch_size_itself": batch_size,        # the batch size taken for the number of batches
+        "one_per_example": n,                   # a step per example, not per batch
     }
 
 
@@ -280,4 +291,18 @@ def warmup_cosine_lr(base_lr, warmup, total, start_factor, k):
         # the cosine's clock started at step 1 instead of at the milestone
         "cosine_from_step_one": schedules.CosineAnnealingLR(T_max=total - warmup)
         .lrs(base_lr, k)[k - 1],
+    }
+
+
+@computer("right", "no_biases", "hidden_bias_only", "product")
+def mlp_parameters(n_in, n_hidden, n_out):
+    """The parameter count of optim_ref.mlp's one-hidden-layer network."""
+    from optim_ref import mlp
+
+    n_in, h, n_out = int(n_in), int(n_hidden), int(n_out)
+    return {
+        "right": mlp.n_params(n_in, h, n_out),
+        "no_biases": n_in * h + h * n_out,
+        "hidden_bias_only": n_in * h + h + h * n_out,         # the output layer's bias forgotten
+        "product": n_in * h * n_out,                          # layers multiplied, not added
     }
