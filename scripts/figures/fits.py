@@ -4,9 +4,9 @@
 ``y = 0.5 x + 2`` plus small noise, three of whose points were pushed far down (the
 outliers), once per loss. ``width-fit``: ``optim_ref.mlp`` with one hidden layer of each
 width fitted to samples of ``sin(3x) + 0.3x``. ``singular-values``: the singular values of a
-momentum-like matrix before and after Muon's Newton-Schulz iteration. The data are fixed here (seeded), so this
-module's source is part of the figures' cache key; the alt text ("story") is written from
-the computed fits, so it states what the picture shows.
+momentum-like matrix before and after Muon's Newton-Schulz iteration. The data are fixed
+here (seeded), so this module's source is part of the figures' cache key; the alt text
+("story") is written from the computed fits, so it states what the picture shows.
 """
 
 from __future__ import annotations
@@ -172,6 +172,7 @@ def spectra_story(result: Spectra, lang: str) -> str:
                 f"{b.min():.3g}까지({b.max() / b.min():.3g}배) 퍼져 있고, 뒤에는 {a.min():.3g}~"
                 f"{a.max():.3g} 범위({a.max() / a.min():.3g}배)에 모입니다.")
     return (f"The {b.size} singular values of a {rows} x {cols} matrix. Before Newton–Schulz they "
-            f"spread from {b.max():.3g} down to {b.min():.3g} (a ratio of {b.max() / b.min():.3g}); "
+            f"spread from {b.max():.3g} down to {b.min():.3g} "
+            f"(a ratio of {b.max() / b.min():.3g}); "
             f"after it they lie between {a.min():.3g} and {a.max():.3g} (a ratio of "
             f"{a.max() / a.min():.3g}).")

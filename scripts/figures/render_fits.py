@@ -57,7 +57,8 @@ def render(fig: Figure, lang: str, out: Path) -> None:
             size=FIT_SIZE[fig.kind])
         story = {lg: fits.width_story(result, lg) for lg in LANGS}
     (out / f"{fig.name}.png").write_bytes(png)
-    meta = {"lrs": "" if fig.lr == "rule" else f"{float(fig.lr):.3g}", "rule": {lg: "" for lg in LANGS}, "story": story,
+    lrs = "" if fig.lr == "rule" else f"{float(fig.lr):.3g}"  # singular-values trains nothing
+    meta = {"lrs": lrs, "rule": {lg: "" for lg in LANGS}, "story": story,
             "size": list(FIT_SIZE[fig.kind])}
     (out / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1, sort_keys=True),
                                    encoding="utf-8")
