@@ -275,6 +275,31 @@ def independent(name: str, g: dict) -> dict[str, float]:
         total = sum(math.prod(s) for s in shapes)
         return {"right": total, "no_biases": i * h + h * o, "hidden_bias_only": total - o,
                 "product": i * h * o}
+    if name == "adafactor_memory":
+        n, m = g["n"], g["m"]
+        return {"right": n + m, "adam_second_moment": n * m, "adam_both_moments": 2 * n * m,
+                "rows_only": n}
+    if name == "lion_step":
+        th, m, x, lr, b1, lam = (g[k] for k in ("theta", "m", "g", "lr", "beta1", "weight_decay"))
+        c = b1 * m + (1 - b1) * x
+        sign = (c > 0) - (c < 0)
+        return {"right": th * (1 - lr * lam) - lr * sign, "interpolated": c,
+                "gradient_sign": th * (1 - lr * lam) - lr * ((x > 0) - (x < 0)),
+                "no_sign": th * (1 - lr * lam) - lr * c, "decay_ignored": th - lr * sign}
+    if name == "radam_first_rectified":
+        b2 = g["beta2"]
+        rho_inf = 2 / (1 - b2) - 1
+
+        def rho(t):
+            return rho_inf - 2 * t * b2**t / (1 - b2**t)
+
+        return {"right": next(t for t in range(1, 10**4) if rho(t) > 5),
+                "paper_threshold": next(t for t in range(1, 10**4) if rho(t) > 4),
+                "from_the_start": 1, "rho_inf": rho_inf}
+    if name == "lbfgs_memory":
+        n, m = g["n"], g["history_size"]
+        return {"right": 2 * m * n, "one_vector_per_pair": m * n, "newton_hessian": n * n,
+                "adam_state": 2 * n}
     raise AssertionError(f"no independent formula for {name}")
 
 

@@ -83,27 +83,35 @@ class Adafactor(Optimizer):
         col = np.zeros(params.shape[:-2] + (1, params.shape[-1]), params.dtype)
         return AdafactorState(0, row, col, None)
 
-    def _update(self, params: Array, grads: Array, state: AdafactorState):
-        lr, c, d, lam = self.lr, self.beta2_decay, self.d, self.weight_decay
-        eps1, eps2 = self.eps
-        eps1 = np.finfo(params.dtype).eps if eps1 is None else eps1
-        t = state.step + 1
+    rms = staticmethod(rms)
+
+    def _second_moment(self, params: Array, grads: Array, state: AdafactorState):
+        """V_hat_t, the estimate of E[g^2] (floored at eps1^2), and the new R, C, V."""
+        # --8<-- [start:second_moment]
+        w = (state.step + 1) ** self.beta2_decay           # 1 - beta2_hat_t = t^-0.8
+        eps1 = np.finfo(params.dtype).eps if self.eps[0] is None else self.eps[0]
         R, C, V = state.row_var, state.col_var, state.variance
-        # --8<-- [start:update]
-        g = -grads if self.maximize else grads
-        w = t**c                                           # 1 - beta2_hat_t = t^-0.8
-        rho = min(lr, 1 / t**0.5)                          # relative step size
-        alpha = max(eps2, rms(params)) * rho               # relative to the weights' RMS
-        if lam != 0:
-            params = params * (1 - lr * lam)               # torch's decoupled decay
-        if g.ndim >= 2:                                    # factored: n + m numbers
-            R = R + w * (np.mean(g * g, axis=-1, keepdims=True) - R)   # row means of g^2
-            C = C + w * (np.mean(g * g, axis=-2, keepdims=True) - C)   # column means of g^2
+        if grads.ndim >= 2:                                # factored: n + m numbers
+            R = R + w * (np.mean(grads * grads, axis=-1, keepdims=True) - R)  # row means of g^2
+            C = C + w * (np.mean(grads * grads, axis=-2, keepdims=True) - C)  # column means
             V_hat = (R @ C) / np.maximum(np.mean(R, axis=-2, keepdims=True), eps1)
         else:                                              # a vector: the full average
-            V = V + w * (g * g - V)
+            V = V + w * (grads * grads - V)
             V_hat = V
-        U = g / np.sqrt(np.maximum(V_hat, eps1 * eps1))
-        params = params - alpha / max(1.0, rms(U) / d) * U  # clipped so RMS(U_hat) <= d
+        V_hat = np.maximum(V_hat, eps1 * eps1)
+        # --8<-- [end:second_moment]
+        return V_hat, R, C, V
+
+    def _update(self, params: Array, grads: Array, state: AdafactorState):
+        # --8<-- [start:update]
+        lr, d, lam, t = self.lr, self.d, self.weight_decay, state.step + 1
+        g = -grads if self.maximize else grads
+        rho = min(lr, 1 / t**0.5)                          # relative step size
+        alpha = max(self.eps[1], self.rms(params)) * rho   # relative to the weights' RMS
+        if lam != 0:
+            params = params * (1 - lr * lam)               # torch's decoupled decay
+        V_hat, R, C, V = self._second_moment(params, g, state)  # the estimate of E[g^2]
+        U = g / np.sqrt(V_hat)
+        params = params - alpha / max(1.0, self.rms(U) / d) * U  # clipped: RMS(U_hat) <= d
         # --8<-- [end:update]
         return params, AdafactorState(t, R, C, V)

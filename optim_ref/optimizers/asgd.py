@@ -59,9 +59,9 @@ class ASGD(Optimizer):
                          mu=np.ones(shape), ax=np.zeros_like(params))
 
     def _update(self, params: Array, grads: Array, state: ASGDState):
+        # --8<-- [start:update]
         lr, lambd, alpha, t0, lam = self.lr, self.lambd, self.alpha, self.t0, self.weight_decay
         eta, mu, t = state.eta, state.mu, state.step + 1
-        # --8<-- [start:update]
         g = -grads if self.maximize else grads
         if np.any(lam):
             g = g + lam * params                             # L2 penalty folded into the gradient

@@ -47,8 +47,8 @@ class Lion(Optimizer):
         return LionState(step=0, exp_avg=np.zeros_like(as_float_array(params, "params")))
 
     def _update(self, params: Array, grads: Array, state: LionState):
-        lr, (beta1, beta2), lam, m = self.lr, self.betas, self.weight_decay, state.exp_avg
         # --8<-- [start:update]
+        lr, (beta1, beta2), lam, m = self.lr, self.betas, self.weight_decay, state.exp_avg
         c = beta1 * m + (1 - beta1) * grads                  # interpolate with beta1
         params = params * (1 - lr * lam) - lr * np.sign(c)   # sign step, decoupled decay
         m = beta2 * m + (1 - beta2) * grads                  # then the momentum, with beta2

@@ -126,16 +126,20 @@ class Muon(Optimizer):
             return self.lr * 0.2 * max(rows, cols) ** 0.5
         return self.lr * max(1.0, rows / cols) ** 0.5
 
+    def orthogonalize(self, M: Array) -> Array:
+        """newton_schulz with this optimizer's coefficients, steps and eps."""
+        return newton_schulz(M, self.ns_coefficients, self.ns_steps, self.eps)
+
     def step(self, params, grads, state: MuonState):
         check_matrix(np.shape(params))
         return super().step(params, grads, state)
 
     def _update(self, params: Array, grads: Array, state: MuonState):
-        lr, lam, mu = self.lr, self.weight_decay, self.momentum
         # --8<-- [start:update]
+        lr, lam, mu = self.lr, self.weight_decay, self.momentum
         B = state.momentum_buffer + (1 - mu) * (grads - state.momentum_buffer)  # lerp, not mu B + g
         M = grads + mu * (B - grads) if self.nesterov else B     # Nesterov: lerp(g, B, mu)
-        O = newton_schulz(M, self.ns_coefficients, self.ns_steps, self.eps)  # noqa: E741 ~UV^T
+        O = self.orthogonalize(M)                            # noqa: E741  ~U V^T, Newton-Schulz
         params = params * (1 - lr * lam) - self.adjusted_lr(params.shape) * O
         # --8<-- [end:update]
         return params, MuonState(step=state.step + 1, momentum_buffer=B)

@@ -69,15 +69,20 @@ class RAdam(Optimizer):
         params = as_float_array(params, "params")
         return RAdamState(step=0, exp_avg=np.zeros_like(params), exp_avg_sq=np.zeros_like(params))
 
-    def _update(self, params: Array, grads: Array, state: RAdamState):
-        lr, (beta1, beta2), eps, lam = self.lr, self.betas, self.eps, self.weight_decay
-        t = state.step + 1
-        # --8<-- [start:update]
+    def _decayed(self, params: Array, grads: Array) -> tuple[Array, Array]:
+        """(params, g) after maximize and the weight decay: AdamW's, or an L2 penalty."""
+        lr, lam = self.lr, self.weight_decay
         g = -grads if self.maximize else grads
         if np.any(lam) and self.decoupled_weight_decay:
             params = params * (1 - lr * lam)                 # AdamW's decay
         elif np.any(lam):
             g = g + lam * params                             # L2 penalty folded into the gradient
+        return params, g
+
+    def _update(self, params: Array, grads: Array, state: RAdamState):
+        # --8<-- [start:update]
+        lr, (beta1, beta2), eps, t = self.lr, self.betas, self.eps, state.step + 1
+        params, g = self._decayed(params, grads)             # maximize, then the weight decay
         m = state.exp_avg + (1 - beta1) * (g - state.exp_avg)       # m_t (torch's lerp)
         v = beta2 * state.exp_avg_sq + (1 - beta2) * (g * g)        # v_t
         m_hat = m / (1 - np.power(beta1, t))

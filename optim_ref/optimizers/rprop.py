@@ -65,8 +65,8 @@ class Rprop(Optimizer):
                                                     shape).copy())
 
     def _update(self, params: Array, grads: Array, state: RpropState):
-        (eta_minus, eta_plus), (step_min, step_max) = self.etas, self.step_sizes
         # --8<-- [start:update]
+        (eta_minus, eta_plus), (step_min, step_max) = self.etas, self.step_sizes
         g = -grads if self.maximize else grads
         s = np.sign(g * state.prev)                  # +1 same sign, -1 flipped, 0 if either is 0
         factor = np.where(s > 0, eta_plus, np.where(s < 0, eta_minus, 1.0))

@@ -1,11 +1,12 @@
-"""The fits behind the two figures that are not races, and the words that describe them.
+"""The fits behind the figures that are not races, and the words that describe them.
 
 ``line-fit``: a line fitted by ``optim_ref.losses.fit_line`` to data that came from
 ``y = 0.5 x + 2`` plus small noise, three of whose points were pushed far down (the
 outliers), once per loss. ``width-fit``: ``optim_ref.mlp`` with one hidden layer of each
-width fitted to samples of ``sin(3x) + 0.3x``. The data are fixed here (seeded), so this
-module's source is part of the figures' cache key; the alt text ("story") is written from
-the computed fits, so it states what the picture shows.
+width fitted to samples of ``sin(3x) + 0.3x``. ``singular-values``: the singular values of a
+momentum-like matrix before and after Muon's Newton-Schulz iteration. The data are fixed
+here (seeded), so this module's source is part of the figures' cache key; the alt text
+("story") is written from the computed fits, so it states what the picture shows.
 """
 
 from __future__ import annotations
@@ -133,3 +134,45 @@ def width_story(fits: WidthFits, lang: str) -> str:
              for w, m in zip(fits.widths, fits.mse, strict=True)]
     return (f"Fitting {fits.x.size} samples of {TARGET_TEXT}, the final training loss (MSE) "
             "is " + "; ".join(parts) + ".")
+
+
+#: the matrix of the singular-values figure: 32 x 64 Gaussian, column scales from 1 to 0.01
+SPECTRUM_SHAPE = (32, 64)
+SPECTRUM_SCALES = (1.0, 0.01)
+
+
+def spectrum_matrix() -> np.ndarray:
+    """A stand-in for a momentum matrix dominated by a few directions (seeded)."""
+    rows, cols = SPECTRUM_SHAPE
+    scales = np.geomspace(*SPECTRUM_SCALES, cols)
+    return np.random.default_rng(0).standard_normal((rows, cols)) * scales
+
+
+@dataclass(frozen=True)
+class Spectra:
+    before: np.ndarray  # singular values of X_0 = M / ||M||_F, largest first
+    after: np.ndarray  # singular values of the Newton-Schulz result
+
+
+def compute_spectra(fig: Figure) -> Spectra:
+    """X_0 and the figure's optimizer's (Muon's) orthogonalization of the matrix."""
+    M = spectrum_matrix()
+    opt = getattr(optim_ref, fig.optimizers[0])()
+    before = np.linalg.svd(M / np.linalg.norm(M), compute_uv=False)
+    after = np.linalg.svd(opt.orthogonalize(M), compute_uv=False)
+    return Spectra(before, after)
+
+
+def spectra_story(result: Spectra, lang: str) -> str:
+    """The spread of each spectrum: largest, smallest and their ratio."""
+    b, a = result.before, result.after
+    rows, cols = SPECTRUM_SHAPE
+    if lang == "ko":
+        return (f"{rows} x {cols} 행렬의 특잇값 {b.size}개. 뉴턴–슐츠 전에는 {b.max():.3g}부터 "
+                f"{b.min():.3g}까지({b.max() / b.min():.3g}배) 퍼져 있고, 뒤에는 {a.min():.3g}~"
+                f"{a.max():.3g} 범위({a.max() / a.min():.3g}배)에 모입니다.")
+    return (f"The {b.size} singular values of a {rows} x {cols} matrix. Before Newton–Schulz they "
+            f"spread from {b.max():.3g} down to {b.min():.3g} "
+            f"(a ratio of {b.max() / b.min():.3g}); "
+            f"after it they lie between {a.min():.3g} and {a.max():.3g} (a ratio of "
+            f"{a.max() / a.min():.3g}).")

@@ -28,7 +28,8 @@ COMMON_MODULES = (
     "scripts.figures.render_races",
 )
 #: the fits (scripts/render_fits.py and what it imports: data, losses, network, drawing)
-KIND_MODULES = {kind: ("scripts.figures.render_fits",) for kind in ("line-fit", "width-fit")}
+KIND_MODULES = {kind: ("scripts.figures.render_fits",)
+                for kind in ("line-fit", "width-fit", "singular-values")}
 #: the stochastic figures (scripts/figures/render_stochastic.py: runs, schedules, drawing)
 KIND_MODULES.update({kind: ("scripts.figures.render_stochastic",)
                      for kind in ("sgd-batches", "sgd-decay", "noise-spread", "schedule-shapes")})

@@ -20,12 +20,15 @@ from scripts.figures.registry import Figure
 #: how the optimizers are called in figures: the same in both languages
 LABELS = {"SGD": "GD", "Momentum": "Momentum", "NAG": "NAG", "Adagrad": "Adagrad",
           "Adadelta": "Adadelta", "RMSprop": "RMSprop", "Adam": "Adam", "AdamW": "AdamW",
-          "AMSGrad": "AMSGrad", "NAdam": "NAdam", "Adamax": "Adamax"}
+          "AMSGrad": "AMSGrad", "NAdam": "NAdam", "Adamax": "Adamax", "RAdam": "RAdam",
+          "Lion": "Lion", "Rprop": "Rprop", "ASGD": "ASGD", "Muon": "Muon",
+          "Adafactor": "Adafactor", "LBFGS": "L-BFGS"}
 
 #: Korean topic particle after each name, by how the name is read aloud (Adam은, GD는)
 TOPIC_KO = {"GD": "는", "Momentum": "은", "NAG": "는", "Adagrad": "는", "Adadelta": "는",
             "RMSprop": "은", "Adam": "은", "AdamW": "는", "AMSGrad": "는", "NAdam": "은",
-            "Adamax": "는"}
+            "Adamax": "는", "RAdam": "은", "Lion": "은", "Rprop": "은", "ASGD": "는",
+            "Muon": "은", "Adafactor": "는", "L-BFGS": "는"}
 
 RULE = {
     "ko": ("학습률 규칙: 1e-4부터 10까지 로그 간격 26개 값 가운데, 발산하지 않고 그림 밖으로 "

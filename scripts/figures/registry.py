@@ -24,9 +24,11 @@ from scripts.core.languages import LANGS
 REGISTRY = Path(__file__).with_name("figures.yml")
 
 KINDS = ("trajectory", "loss", "line-fit", "width-fit", "sgd-batches", "sgd-decay",
-         "noise-spread", "schedule-shapes", "training")
+         "noise-spread", "schedule-shapes", "training", "singular-values")
 #: kinds that fit a model to data rather than race over a surface (scripts/fits.py)
-FIT_KINDS = ("line-fit", "width-fit")
+FIT_KINDS = ("line-fit", "width-fit", "singular-values")
+#: what a singular-values figure orthogonalizes with (a matrix, not a point)
+MATRIX_OPTIMIZERS = ("Muon",)
 #: the losses a line-fit figure may compare
 FIT_LOSSES = ("mse", "mae", "huber")
 #: kinds drawn on the seeded regression of scripts/figures/stochastic.py (no surface)
@@ -37,7 +39,7 @@ TRAINING_KINDS = ("training",)
 DATA_KINDS = FIT_KINDS + STOCHASTIC_KINDS + TRAINING_KINDS
 PLACEHOLDERS = {"optimizer", "surface", "steps", "rule", "lrs", "story", "surface_name"}
 NAME_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-OPTIMIZERS = tuple(optim_ref.LECTURE + optim_ref.AFTER_ADAM)
+OPTIMIZERS = tuple(optim_ref.LECTURE + optim_ref.AFTER_ADAM + optim_ref.NEWER_POINT)
 
 _TEXT = {
     "type": "object",
@@ -197,10 +199,11 @@ def parse(data: Any, path: Path = REGISTRY) -> list[Figure]:
                     not isinstance(shown.get(lang), str) or not shown[lang] for lang in LANGS):
                 raise _fail(path, name, "surface",
                             f"surface_names.{surface} needs a name in each of {list(LANGS)}")
+            allowed = MATRIX_OPTIMIZERS if item["kind"] == "singular-values" else OPTIMIZERS
             for opt in item["optimizers"]:
-                if opt not in OPTIMIZERS:
+                if opt not in allowed:
                     raise _fail(path, name, "optimizers",
-                                f"unknown optimizer {opt!r}; known: {list(OPTIMIZERS)}")
+                                f"unknown optimizer {opt!r}; known: {list(allowed)}")
             for fld in ("caption", "alt"):
                 for lang in LANGS:
                     _check_text(path, name, f"{fld}.{lang}", item[fld][lang])
@@ -218,10 +221,10 @@ def parse(data: Any, path: Path = REGISTRY) -> list[Figure]:
 
 def _check_fit(path: Path, name: str, item: dict[str, Any]) -> None:
     """A fit needs what it fits with: its own list, a numeric lr, one optimizer, no surface."""
-    own = {"line-fit": "losses", "width-fit": "widths"}[item["kind"]]
-    if not item.get(own):
+    own = {"line-fit": "losses", "width-fit": "widths"}.get(item["kind"])
+    if own and not item.get(own):
         raise _fail(path, name, own, f"a {item['kind']} figure needs a list of {own}")
-    if item.get("lr", "rule") == "rule":
+    if own and item.get("lr", "rule") == "rule":
         raise _fail(path, name, "lr", "the learning-rate rule is for surfaces; give a number")
     if len(item["optimizers"]) != 1:
         raise _fail(path, name, "optimizers", f"a {item['kind']} figure trains with one optimizer")

@@ -1,4 +1,4 @@
-"""Draw one fit figure (line-fit, width-fit) into a folder, in one language.
+"""Draw one fit figure (line-fit, width-fit, singular-values) into a folder, in one language.
 
 NAME.png with the words of ``lang`` on it, and meta.json with the alt-text story in both
 languages (and the empty learning-rate rule the hook's caption templates expect).
@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 
 from optim_ref.viz import fits as fit_plots
-from optim_ref.viz import fonts
+from optim_ref.viz import fonts, spectra
 from scripts.core.languages import LANGS
 from scripts.figures import fits
 from scripts.figures.registry import Figure
@@ -21,11 +21,14 @@ from scripts.figures.registry import Figure
 #: words on the fit figures: line-fit (data, outliers, true line, axes), width-fit
 FIT_WORDS = {
     "ko": {"data": "데이터", "outliers": "이상치", "truth": "데이터를 만든 직선",
-           "target": "목표 함수", "model": "신경망의 출력"},
+           "target": "목표 함수", "model": "신경망의 출력", "before": "뉴턴–슐츠 전 (X₀)",
+           "after": "뉴턴–슐츠 5번 뒤", "rank": "순서 (큰 것부터)", "sigma": "특잇값"},
     "en": {"data": "data", "outliers": "outliers", "truth": "line the data came from",
-           "target": "target function", "model": "network output"},
+           "target": "target function", "model": "network output",
+           "before": "before Newton–Schulz (X₀)", "after": "after 5 Newton–Schulz steps",
+           "rank": "rank (largest first)", "sigma": "singular value"},
 }
-FIT_SIZE = {"line-fit": (600, 450), "width-fit": (720, 540)}
+FIT_SIZE = {"line-fit": (600, 450), "width-fit": (720, 540), "singular-values": (640, 420)}
 
 
 def render(fig: Figure, lang: str, out: Path) -> None:
@@ -38,6 +41,12 @@ def render(fig: Figure, lang: str, out: Path) -> None:
             truth=fits.TRUE_LINE, data_label=words["data"], outlier_label=words["outliers"],
             truth_label=words["truth"], font=font, size=FIT_SIZE[fig.kind])
         story = {lg: fits.line_story(result, lg) for lg in LANGS}
+    elif fig.kind == "singular-values":
+        result = fits.compute_spectra(fig)
+        png = spectra.spectra_png([result.before, result.after], [words["before"], words["after"]],
+                                  xlabel=words["rank"], ylabel=words["sigma"], font=font,
+                                  size=FIT_SIZE[fig.kind])
+        story = {lg: fits.spectra_story(result, lg) for lg in LANGS}
     else:
         result = fits.compute_widths(fig)
         png = fit_plots.panels_png(
@@ -48,7 +57,8 @@ def render(fig: Figure, lang: str, out: Path) -> None:
             size=FIT_SIZE[fig.kind])
         story = {lg: fits.width_story(result, lg) for lg in LANGS}
     (out / f"{fig.name}.png").write_bytes(png)
-    meta = {"lrs": f"{float(fig.lr):.3g}", "rule": {lg: "" for lg in LANGS}, "story": story,
+    lrs = "" if fig.lr == "rule" else f"{float(fig.lr):.3g}"  # singular-values trains nothing
+    meta = {"lrs": lrs, "rule": {lg: "" for lg in LANGS}, "story": story,
             "size": list(FIT_SIZE[fig.kind])}
     (out / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1, sort_keys=True),
                                    encoding="utf-8")

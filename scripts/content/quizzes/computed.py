@@ -22,18 +22,23 @@ from dataclasses import dataclass
 import numpy as np
 
 from optim_ref import (
+    LBFGS,
     NAG,
     SGD,
     Adadelta,
+    Adafactor,
     Adagrad,
     Adam,
     AdamW,
+    Lion,
     Momentum,
+    RAdam,
     RMSprop,
     data,
     losses,
     schedules,
 )
+from optim_ref.optimizers.lion import LionState
 from optim_ref.optimizers.momentum import MomentumState
 
 
@@ -305,4 +310,79 @@ def mlp_parameters(n_in, n_hidden, n_out):
         "no_biases": n_in * h + h * n_out,
         "hidden_bias_only": n_in * h + h + h * n_out,         # the output layer's bias forgotten
         "product": n_in * h * n_out,                          # layers multiplied, not added
+    }
+
+
+# ---- newer optimizers and second-order ideas (docs/optimizers/newer*.md, second-order*.md) --
+
+
+@computer("right", "adam_second_moment", "adam_both_moments", "rows_only")
+def adafactor_memory(n, m):
+    """Numbers Adafactor keeps for an n x m matrix's second moment, against Adam's state."""
+    weights = np.zeros((int(n), int(m)))
+    factored = Adafactor().init(weights)
+    adam = Adam().init(weights)
+    return {
+        "right": factored.row_var.size + factored.col_var.size,       # n + m
+        "adam_second_moment": adam.exp_avg_sq.size,                    # n m: the unfactored v
+        "adam_both_moments": adam.exp_avg.size + adam.exp_avg_sq.size,  # 2 n m
+        "rows_only": factored.row_var.size,                            # the columns forgotten
+    }
+
+
+@computer("right", "gradient_sign", "no_sign", "decay_ignored", "interpolated")
+def lion_step(theta, m, g, lr, beta1, beta2, weight_decay):
+    """One Lion step from momentum m with gradient g: the sign of beta1's interpolation."""
+    state = LionState(step=1, exp_avg=_one(m))
+    opt = Lion(lr=lr, betas=(beta1, beta2), weight_decay=weight_decay)
+    c = beta1 * m + (1 - beta1) * g
+    return {
+        "right": _step(opt, theta, g, state)[0],
+        # the momentum left out (beta1 = 0): the sign of the gradient alone
+        "gradient_sign": _step(opt.replace(betas=(0.0, beta2)), theta, g, state)[0],
+        "no_sign": theta * (1 - lr * weight_decay) - lr * c,          # Adam-like: no sign taken
+        "decay_ignored": _step(opt.replace(weight_decay=0.0), theta, g, state)[0],
+        "interpolated": c,
+    }
+
+
+@computer("right", "paper_threshold", "from_the_start", "rho_inf")
+def radam_first_rectified(beta2):
+    """The first step at which RAdam (torch's rho_t > 5) takes a rectified adaptive step.
+
+    Found by running optim_ref.RAdam with a constant gradient 1: a momentum step moves by
+    lr * m_hat = lr, a rectified one by lr * r_t, a small fraction of it. The mistakes are
+    the paper's threshold rho_t > 4, Adam's "adaptive from step 1", and waiting for rho_inf.
+    """
+    lr, opt = 1e-3, RAdam(lr=1e-3, betas=(0.9, beta2))
+    theta, state, t = np.zeros(1), opt.init(np.zeros(1)), 0
+    while True:
+        t += 1
+        new, state = opt.step(theta, np.ones(1), state)
+        if abs(float(new[0] - theta[0])) < 0.5 * lr:
+            break
+        theta = new
+    rho_inf = 2 / (1 - beta2) - 1
+    paper = next(k for k in range(1, t + 1)
+                 if rho_inf - 2 * k * beta2**k / (1 - beta2**k) > 4)
+    return {"right": t, "paper_threshold": paper, "from_the_start": 1, "rho_inf": rho_inf}
+
+
+@computer("right", "one_vector_per_pair", "newton_hessian", "adam_state")
+def lbfgs_memory(n, history_size):
+    """Numbers L-BFGS keeps after enough iterations on an n-dimensional quadratic."""
+    n, m = int(n), int(history_size)
+    curvature = np.geomspace(1.0, 1e4, n)               # ill-conditioned: many iterations
+    opt = LBFGS(history_size=m, max_iter=3 * m, tolerance_grad=0.0,
+                          tolerance_change=0.0)
+    x0 = np.ones(n)
+    _, state = opt.step(x0, lambda x: (0.5 * float(x @ (curvature * x)), curvature * x),
+                        opt.init(x0))
+    kept = sum(v.size for v in state.old_dirs) + sum(v.size for v in state.old_stps)
+    adam = Adam().init(x0)
+    return {
+        "right": kept,                                   # 2 m n: the pairs (s_i, y_i)
+        "one_vector_per_pair": kept // 2,                 # m n: only s_i or only y_i
+        "newton_hessian": n * n,                          # the full Hessian
+        "adam_state": adam.exp_avg.size + adam.exp_avg_sq.size,  # 2 n
     }

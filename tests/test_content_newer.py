@@ -1,0 +1,170 @@
+"""The numbers the newer-optimizers, second-order and summary pages state, recomputed from
+optim_ref (issue 15), so a page cannot keep a number the code no longer gives."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+import torch.optim
+from site_support import ROOT
+
+import optim_ref
+from optim_ref import functions, mlp, tuning
+from optim_ref.data import load_digits
+from scripts.figures import fits, races, registry
+
+DOCS = ROOT / "docs"
+
+
+def both(page: str) -> list[str]:
+    return [(DOCS / f"{page}{suffix}").read_text(encoding="utf-8") for suffix in (".md", ".en.md")]
+
+
+def table_rows(text: str, first_cell: str) -> list[list[str]]:
+    """The cells of every table row whose first cell starts with ``first_cell``."""
+    return [[c.strip() for c in ln.strip().strip("|").split("|")] for ln in text.splitlines()
+            if ln.startswith("|") and ln.strip("| ").startswith(first_cell)]
+
+
+def test_radam_numbers_are_the_formulas_and_the_code():
+    beta2 = 0.999
+    rho_inf = 2 / (1 - beta2) - 1
+    rho = [rho_inf - 2 * t * beta2**t / (1 - beta2**t) for t in range(1, 8)]
+    first = next(t for t, r in enumerate(rho, 1) if r > 5)
+    r6 = np.sqrt((rho[5] - 4) * (rho[5] - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho[5]))
+    # optim_ref's RAdam takes momentum steps (size lr) until `first`, then lr * r_t * ~1
+    opt, theta = optim_ref.RAdam(lr=1e-3), np.zeros(1)
+    state, moves = opt.init(theta), []
+    for _ in range(first):
+        new, state = opt.step(theta, np.ones(1), state)
+        moves.append(abs(float(new[0] - theta[0])))
+        theta = new
+    assert np.allclose(moves[:-1], 1e-3) and moves[-1] == pytest.approx(1e-3 * r6, rel=1e-6)
+    for text in both("optimizers/newer"):
+        assert f"{rho_inf:.0f}" in text and f"{rho[4]:.3f}" in text and f"{r6:.3f}" in text
+        assert first == 6 and round(1 / r6) == 39  # "a fortieth" of Adam's step
+
+
+def test_adafactor_memory_on_the_page_is_optim_refs_state():
+    n, m = 768, 3072
+    state = optim_ref.Adafactor().init(np.zeros((n, m)))
+    kept = state.row_var.size + state.col_var.size
+    assert kept == n + m == 3840
+    for text in both("optimizers/newer"):
+        assert f"{kept}" in text and f"{n * m:,}".replace(",", "{,}") in text
+        assert f"{n * m // kept}" in text
+
+
+def test_the_singular_value_table_is_the_figures_run():
+    fig = registry.by_name(registry.load())["muon-singular-values"]
+    spectra = fits.compute_spectra(fig)
+    b, a = spectra.before, spectra.after
+    for text in both("optimizers/newer"):
+        x0, x5 = table_rows(text, "$X_0$")[0], table_rows(text, "$X_5$")[0]
+        assert x0[1:] == [f"{b.max():.3f}", f"{b.min():.4f}", f"{b.max() / b.min():.1f}"]
+        assert x5[1:] == [f"{a.max():.3f}", f"{a.min():.3f}", f"{a.max() / a.min():.2f}"]
+
+
+def _digits_run(muon_lr: float | None, adamw_lr: float, steps: int = 300, hidden: int = 32):
+    """AdamW on every weight, or Muon on W1 (64 x hidden) and AdamW on the rest."""
+    split = load_digits()
+    x, y = split[0], split[1]
+    params = mlp.init_params(64, hidden, 10, seed=0)
+    n1 = 64 * hidden
+    adamw = optim_ref.AdamW(lr=adamw_lr)
+    muon = None if muon_lr is None else optim_ref.Muon(lr=muon_lr)
+    s_muon = None if muon is None else muon.init(params[:n1].reshape(64, hidden))
+    s_adam = adamw.init(params if muon is None else params[n1:])
+    for _ in range(steps):
+        _, g = mlp.loss_and_grad(params, x, y, loss="cross_entropy", n_out=10)
+        if muon is None:
+            params, s_adam = adamw.step(params, g, s_adam)
+            continue
+        w1, s_muon = muon.step(params[:n1].reshape(64, hidden), g[:n1].reshape(64, hidden),
+                               s_muon)
+        rest, s_adam = adamw.step(params[n1:], g[n1:], s_adam)
+        params = np.concatenate([w1.ravel(), rest])
+    loss = mlp.loss_value(params, x, y, loss="cross_entropy", n_out=10)
+    return loss, mlp.accuracy(params, split[2], split[3], 10)
+
+
+@pytest.mark.parametrize(("muon_lr", "adamw_lr", "row"), [
+    (None, 0.01, 0), (None, 0.03, 1), (0.01, 0.01, 2), (0.03, 0.01, 3)])
+def test_the_muon_and_adamw_table_is_computed(muon_lr, adamw_lr, row):
+    loss, accuracy = _digits_run(muon_lr, adamw_lr)
+    for text in both("optimizers/newer"):
+        rows = [r for r in (table_rows(text, "AdamW") + table_rows(text, "$W_1$")
+                            + table_rows(text, "Muon")) if r[1][:1] == "0"]
+        cells = rows[row]
+        assert cells[1:] == [f"{loss:.4f}", f"{100 * accuracy:.1f}%"], (cells, loss, accuracy)
+
+
+def test_what_the_newer_page_says_of_the_races_is_what_they_show():
+    figs = registry.by_name(registry.load())
+    quad = races.compute(figs["race-newer-quadratic"])
+    stories = {lab: races.describe_run(r, lab, functions.get("quadratic"), "en")
+               for lab, r in zip(quad.labels, quad.runs, strict=True)}
+    steps = {k: int(re.search(r"by step (\d+)", s).group(1)) for k, s in stories.items()}
+    assert sorted(steps, key=steps.get) == ["ASGD", "Rprop", "Lion", "Adam", "RAdam"]
+    assert quad.lrs[quad.labels.index("RAdam")] == quad.lrs[quad.labels.index("Adam")]
+    rosen = races.compute(figs["race-newer-rosenbrock"])
+    surface = functions.get("rosenbrock")
+    reached = [lab for lab, r in zip(rosen.labels, rosen.runs, strict=True)
+               if "reaches" in races.describe_run(r, lab, surface, "en")]
+    final = {lab: float(r.loss[0, -1]) for lab, r in zip(rosen.labels, rosen.runs, strict=True)}
+    assert reached == ["Adam"]
+    for text in both("optimizers/newer"):
+        for n in steps.values():
+            assert str(n) in text
+        for lab in ("Lion", "Rprop", "RAdam", "ASGD"):
+            assert f"{final[lab]:.3g}" in text, (lab, final[lab])
+
+
+def _lbfgs(surface, line_search_fn):
+    """(iterations, evaluations) of one LBFGS call allowed k iterations, for the least k that
+    ends below 1e-6."""
+    f = lambda p: (float(surface.value(p)), surface.grad(p))  # noqa: E731
+    for k in range(1, 300):
+        opt = optim_ref.LBFGS(max_iter=k, max_eval=100 * k, line_search_fn=line_search_fn)
+        x0 = np.asarray(surface.start, float)
+        x, state = opt.step(x0, f, opt.init(x0))
+        if f(x)[0] < 1e-6:
+            return state.n_iter, state.func_evals
+    raise AssertionError("L-BFGS never got below 1e-6")
+
+
+SURFACES = {"quadratic": functions.get("quadratic"), "rotated": functions.quadratic(angle=30.0),
+            "rosenbrock": functions.get("rosenbrock")}
+
+
+def test_the_lbfgs_table_is_what_the_runs_give():
+    for text in both("optimizers/second-order"):
+        for line_search, first in ((None, "L-BFGS, `lr=1`"),
+                                   ("strong_wolfe", 'L-BFGS, `line_search_fn="strong_wolfe"`')):
+            cells = table_rows(text, first)[0]
+            want = [f"{i} ({e})" for i, e in (_lbfgs(s, line_search) for s in SURFACES.values())]
+            assert cells[1:] == want, (cells, want)
+        for name, label in (("SGD", "GD"), ("Momentum", "Momentum"), ("Adam", "Adam")):
+            cells = next(r for r in table_rows(text, label) if r[0] == label)
+            for cell, surface in zip(cells[1:], SURFACES.values(), strict=True):
+                run = tuning.best_lr(getattr(optim_ref, name), surface,
+                                     np.asarray(surface.start, float), 400).run
+                hits = np.flatnonzero(run.loss[0] < 1e-6)
+                if hits.size:
+                    assert cell == str(int(hits[0])), (name, cell)
+                else:
+                    assert "400" in cell and not cell.isdigit(), (name, cell)
+
+
+def test_the_summary_lists_every_optimizer_of_torch_optim():
+    names = sorted(n for n in dir(torch.optim) if n[0].isupper() and n != "Optimizer")
+    for text in both("summary"):
+        rows = [r for r in table_rows(text, "`") if r[0].startswith("`")]
+        listed = sorted(r[0].strip("`") for r in rows)
+        assert listed == names, (listed, names)
+        assert f"{len(names)}" in text
+        for row in rows:
+            for link in re.findall(r"\]\(([^)]+)\)", row[3]):
+                assert (DOCS / link).is_file(), link
