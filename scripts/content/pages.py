@@ -3,7 +3,8 @@
 A page holds its prose and a line ``[[timeline]]`` or ``[[glossary]]``; :func:`expand_data_page`
 replaces that line with the data rendered as Markdown headings (so the table of contents
 lists the years) and accessible HTML cards. The timeline figure is drawn per language by
-:func:`timeline_figures` into the cache; the hook adds it to the build like the others.
+:func:`timeline_figures` into the cache, in fresh worker processes like every render
+(core/fresh.py); the hook adds it to the build like the others.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from scripts.content.glossary import GLOSSARY, Term
 from scripts.content.timeline import TIMELINE, TOPICS, Event
-from scripts.core import cache
+from scripts.core import cache, fresh
 from scripts.figures.markup import relative
 
 TIMELINE_DIRECTIVE = re.compile(r"^\[\[timeline\]\]\s*$", re.M)
@@ -251,17 +252,32 @@ def _code_digest() -> str:
     return h.hexdigest()[:16]
 
 
+def _key(events: list[Event], lang: str) -> str:
+    data = [(e.id, e.year, e.month, e.topic, e.label[lang]) for e in events]
+    return cache.digest("timeline", lang, data, FIGURE_SIZE, _code_digest())
+
+
+def _store(events: list[Event], lang: str) -> str:
+    """Draw one language's figure into the cache (runs in a fresh worker)."""
+    files, _ = cache.store("timeline", _key(events, lang),
+                           lambda folder: draw_timeline(events, lang, folder / "timeline.png"))
+    return str(files["timeline.png"])
+
+
 def timeline_figures(events: list[Event]) -> dict[str, Path]:
-    """The timeline figure in each language, from the cache or drawn now."""
-    drawn = {}
-    code = _code_digest()
+    """The timeline figure in each language, from the cache or drawn now.
+
+    A missing one is drawn in a fresh ``spawn`` worker (core/fresh.py), which imports this
+    module and the drawing code from disk, as the key hashed them.
+    """
+    drawn: dict[str, Path | None] = {}
     for lang in WORDS:
-        data = [(e.id, e.year, e.month, e.topic, e.label[lang]) for e in events]
-        key = cache.digest("timeline", lang, data, FIGURE_SIZE, code)
-
-        def render(folder: Path, lang: str = lang) -> None:
-            draw_timeline(events, lang, folder / "timeline.png")
-
-        files, _ = cache.store("timeline", key, render)
-        drawn[lang] = files["timeline.png"]
+        files = cache.valid_files("timeline", _key(events, lang))
+        drawn[lang] = files["timeline.png"] if files else None
+    missing = [lang for lang, path in drawn.items() if path is None]
+    if missing:
+        with fresh.pool(len(missing)) as pool:
+            for lang, path in zip(missing, pool.map(_store, [events] * len(missing), missing),
+                                  strict=True):
+                drawn[lang] = Path(path)
     return drawn

@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import importlib.metadata
 import json
-import multiprocessing
 import os
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from scripts.core import cache, keys
+from scripts.core import cache, fresh, keys
 from scripts.core.languages import LANGS
 from scripts.figures.registry import Figure
 
@@ -100,12 +98,9 @@ def ensure(
         return done, 0
     workers = max(1, min(workers or os.cpu_count() or 1, len(missing)))
     bar = _progress(len(missing), progress)
-    # Fresh ``spawn`` workers, never ``fork`` or this process: a worker imports optim_ref and
-    # scripts from disk, so what it renders is the source the key was computed from, even
-    # under ``mkdocs serve``, which reloads the hook but not the modules it imported.
-    ctx = multiprocessing.get_context("spawn")
+    # Fresh ``spawn`` workers (core/fresh.py): what they render is the source the key hashed.
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        with fresh.pool(workers) as pool:
             by_label = {job.label: job for job in missing}
             for label, files, _ in pool.map(_render, missing, [force] * len(missing)):
                 done[by_label[label]] = {n: Path(p) for n, p in files.items()}
