@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from scripts.core import cache, fresh, keys
+from scripts.core import cache, fresh, keys, words
 from scripts.core.languages import LANGS
 from scripts.figures.registry import Figure
 
@@ -27,6 +27,9 @@ COMMON_MODULES = (
 )
 #: the fits (scripts/render_fits.py and what it imports: data, losses, network, drawing)
 KIND_MODULES = {kind: ("scripts.figures.render_fits",) for kind in ("line-fit", "width-fit")}
+#: the sections of core/words.yml a render writes (on the picture, or in meta.json's rule)
+KIND_WORDS = {"trajectory": ("rule",), "loss": ("rule", "loss_axes"),
+              "line-fit": ("fit",), "width-fit": ("fit",)}
 
 
 @dataclass(frozen=True)
@@ -63,7 +66,8 @@ def key(job: Job) -> str:
     """Hash of what determines the files: parameters, code, library versions, font."""
     code = keys.digest_modules(optimizer_modules(job.figure) + list(COMMON_MODULES)
                                + list(KIND_MODULES.get(job.figure.kind, ())), NOT_IN_KEY)
-    return cache.digest("figure-v1", job.figure.params(), job.lang, code, _environment())
+    drawn = {name: words.raw(name) for name in KIND_WORDS[job.figure.kind]}
+    return cache.digest("figure-v1", job.figure.params(), job.lang, code, _environment(), drawn)
 
 
 def jobs(figures: list[Figure]) -> list[Job]:

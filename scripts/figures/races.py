@@ -15,6 +15,7 @@ import numpy as np
 import optim_ref
 from optim_ref import functions, tuning
 from optim_ref.trajectory import Run
+from scripts.core import words
 from scripts.figures.registry import Figure
 
 #: how the optimizers are called in figures: the same in both languages
@@ -27,20 +28,6 @@ TOPIC_KO = {"GD": "는", "Momentum": "은", "NAG": "는", "Adagrad": "는", "Ada
             "RMSprop": "은", "Adam": "은", "AdamW": "는", "AMSGrad": "는", "NAdam": "은",
             "Adamax": "는"}
 
-RULE = {
-    "ko": ("학습률 규칙: 1e-4부터 10까지 로그 간격 26개 값 가운데, 발산하지 않고 그림 밖으로 "
-           "나가지 않은 실행 중 마지막 손실이 가장 낮은 값(같으면 작은 값)."),
-    "en": ("Learning-rate rule: of 26 log-spaced values from 1e-4 to 10, the one whose run "
-           "ends with the lowest loss without diverging or leaving the picture (ties: the "
-           "smaller)."),
-}
-RULE_SADDLE = {
-    "ko": ("학습률 규칙: 안장점에는 최솟값이 없으므로, 1e-4부터 10까지 로그 간격 26개 값 가운데 "
-           "그림 밖으로 나가지 않으면서 가장 멀리 내려간(마지막 손실이 가장 낮은) 값."),
-    "en": ("Learning-rate rule: a saddle has no minimum, so of 26 log-spaced values from 1e-4 "
-           "to 10, the one that gets furthest downhill (lowest final loss) without leaving "
-           "the picture."),
-}
 
 
 @dataclass(frozen=True)
@@ -85,7 +72,8 @@ def compute(fig: Figure) -> Race:
 def rule_text(fig: Figure, lang: str) -> str:
     if fig.lr != "rule":
         return ""
-    return (RULE_SADDLE if len(surface_of(fig).minima) == 0 else RULE)[lang]
+    rule = words.section("rule")[lang]
+    return rule["saddle"] if len(surface_of(fig).minima) == 0 else rule["minimum"]
 
 
 def lrs_text(race: Race) -> str:

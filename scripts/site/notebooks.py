@@ -28,7 +28,7 @@ from pathlib import Path
 from mkdocs.structure.files import File, Files
 from pymdownx import slugs
 
-from scripts.core import cache, keys
+from scripts.core import cache, keys, words
 from scripts.site import upstream
 
 KERNEL_TIMEOUT_S = 120
@@ -193,12 +193,12 @@ MATHJAX_CONFIG = re.compile(
 )
 
 
-DOWNLOAD = {"ko": "이 노트북 내려받기", "en": "Download this notebook"}
+
 
 
 def _with_download_link(output: str, name: str, lang: str) -> str:
     """A visible link to the executed .ipynb that mkdocs-jupyter copies next to the page."""
-    label = DOWNLOAD.get(lang, DOWNLOAD["en"])
+    label = words.section("notebook")[lang]["download"]
     link = (f'<p class="optim-download"><a href="{name}" download>'
             f"{label} ({name})</a></p>")
     wrapper = '<div class="jupyter-wrapper">'
