@@ -32,7 +32,7 @@ from scripts.content.timeline import Event, load_timeline
 from scripts.core import cache
 from scripts.core.datafile import DataFileError
 from scripts.explorer import page as explorer_page
-from scripts.figures import jobs, markup, races
+from scripts.figures import jobs, labels, markup
 from scripts.figures.registry import Figure, RegistryError, load
 from scripts.site import katex, language_homes, notebooks, snippets, translations, upstream, wheel
 
@@ -111,6 +111,10 @@ class Build:
             _add(files, config, f"assets/katex/fonts/{font.name}", font)
         for lang_of, path in pages.timeline_figures(self.timeline).items():
             _add(files, config, pages.figure_site_path(lang_of), path)
+        table = labels.site_json()  # the explorer page's optimizer labels and colours
+        entry, _ = cache.store("labels", cache.digest("labels", table),
+                               lambda d: (d / "optimizers.json").write_text(table, "utf-8"))
+        _add(files, config, labels.SITE_PATH, entry["optimizers.json"])
         for src_uri, path in explorer_page.site_files():  # the explorer's grid and contours
             _add(files, config, src_uri, path)
         try:
@@ -214,7 +218,7 @@ def _add(files: Files, config, src_uri: str, path: Path) -> None:
 def _placed(fig: Figure, paths: dict[str, Path], lang: str) -> markup.Placed:
     info = jobs.meta(paths)
     words = {
-        "optimizer": ", ".join(races.LABELS[o] for o in fig.optimizers),
+        "optimizer": ", ".join(labels.label(o) for o in fig.optimizers),
         "surface": fig.surface,
         "surface_name": fig.surface_name[lang],
         "steps": fig.steps,

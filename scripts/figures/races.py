@@ -16,18 +16,8 @@ import optim_ref
 from optim_ref import functions, tuning
 from optim_ref.trajectory import Run
 from scripts.core import words
+from scripts.figures import labels
 from scripts.figures.registry import Figure
-
-#: how the optimizers are called in figures: the same in both languages
-LABELS = {"SGD": "GD", "Momentum": "Momentum", "NAG": "NAG", "Adagrad": "Adagrad",
-          "Adadelta": "Adadelta", "RMSprop": "RMSprop", "Adam": "Adam", "AdamW": "AdamW",
-          "AMSGrad": "AMSGrad", "NAdam": "NAdam", "Adamax": "Adamax"}
-
-#: Korean topic particle after each name, by how the name is read aloud (Adam은, GD는)
-TOPIC_KO = {"GD": "는", "Momentum": "은", "NAG": "는", "Adagrad": "는", "Adadelta": "는",
-            "RMSprop": "은", "Adam": "은", "AdamW": "는", "AMSGrad": "는", "NAdam": "은",
-            "Adamax": "는"}
-
 
 
 @dataclass(frozen=True)
@@ -66,7 +56,7 @@ def compute(fig: Figure) -> Race:
         else:
             lrs.append(float(fig.lr))
             runs.append(optim_ref.run(cls(lr=float(fig.lr)), surface, start[None], fig.steps))
-    return Race(fig, tuple(LABELS[n] for n in fig.optimizers), tuple(lrs), tuple(runs))
+    return Race(fig, tuple(labels.label(n) for n in fig.optimizers), tuple(lrs), tuple(runs))
 
 
 def rule_text(fig: Figure, lang: str) -> str:
@@ -89,7 +79,7 @@ def _fmt_point(p: np.ndarray) -> str:
 def describe_run(run: Run, label: str, surface, lang: str) -> str:
     """One sentence on one run: where it ended and how it got there."""
     path, loss = run.path[0], run.loss[0]
-    topic = label + TOPIC_KO.get(label, "는")
+    topic = label + labels.topic_ko(label)
     end = path[-1]
     if run.diverged[0]:
         step = int(run.diverged_at[0])
