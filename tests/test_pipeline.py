@@ -52,6 +52,13 @@ def test_a_bad_registry_entry_names_the_file_the_figure_and_the_field(mutate, fi
     assert f"field {field!r}" in message
 
 
+@pytest.mark.parametrize("field", registry.DEFAULTED)
+def test_the_defaults_are_set_in_the_registry_alone(field):
+    """figures.yml's ``defaults`` is the one place: the code has no fallback of its own."""
+    err = _broken(lambda d: d["defaults"].pop(field))
+    assert "field 'defaults'" in str(err) and field in str(err)
+
+
 def test_editing_one_optimizer_changes_exactly_the_keys_of_the_figures_that_show_it(
         monkeypatch):
     todo = jobs.jobs(registry.load())
