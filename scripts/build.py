@@ -65,8 +65,7 @@ class Build:
         ``on_config`` again: such a nested build is the same build in another language, so
         it keeps ``previous`` (its data, and the default language's 404 page).
         """
-        plugin = upstream.i18n_plugin(config)
-        if previous is not None and plugin is not None and getattr(plugin, "building", False):
+        if previous is not None and (i18n := upstream.i18n_state(config)) and i18n.building:
             return previous
         try:
             upstream.check(upstream.i18n_plugin(config))
@@ -189,16 +188,16 @@ class Build:
             return f'href="{base}{language_homes.language_root(lang, config)}" hreflang="{lang}"'
 
         output = LANGUAGE_LINK.sub(home, output)
-        plugin = upstream.i18n_plugin(config)
-        if plugin is None or language_homes.current_language(config) == plugin.default_language:
+        i18n = upstream.i18n_state(config)
+        if i18n is None or language_homes.current_language(config) == i18n.default_language:
             self.not_found = output
         return output
 
     def post_build(self, config) -> None:
         """Each language's home gets its own search index and the sitemap Material asks for."""
-        plugin = upstream.i18n_plugin(config)
+        i18n = upstream.i18n_state(config)
         site = Path(config.site_dir)
-        if plugin is None or plugin.building:
+        if i18n is None or i18n.building:
             return  # a nested per-language build: the combined index is not complete yet
         if self.not_found:  # the one 404 page GitHub Pages serves: the default language's
             cache.atomic_write_bytes(site / "404.html", self.not_found.encode("utf-8"))
