@@ -82,8 +82,8 @@ def timeline_markdown(events: list[Event], lang: str, page_url: str) -> str:
     src = _e(relative(figure_site_path(lang), page_url))
     width, height = FIGURE_SIZE
     fill = {"first": events[0].year, "last": events[-1].year,
-             "names": ", ".join(e.label[lang] for e in events),
-             "yearonly": ", ".join(e.label[lang] for e in events if e.month is None)}
+            "names": ", ".join(e.label[lang] for e in events),
+            "yearonly": ", ".join(e.label[lang] for e in events if e.month is None)}
     alt, caption = w["alt"].format(**fill), w["caption"].format(**fill)
     if not fill["yearonly"]:
         caption = caption[:caption.rindex(". ") + 1]
