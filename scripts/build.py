@@ -32,7 +32,7 @@ from scripts.content.timeline import Event, load_timeline
 from scripts.core import cache
 from scripts.core.datafile import DataFileError
 from scripts.explorer import page as explorer_page
-from scripts.figures import jobs, markup, races
+from scripts.figures import jobs, labels, markup
 from scripts.figures.registry import Figure, RegistryError, load
 from scripts.site import katex, language_homes, notebooks, snippets, translations, upstream, wheel
 
@@ -65,8 +65,7 @@ class Build:
         ``on_config`` again: such a nested build is the same build in another language, so
         it keeps ``previous`` (its data, and the default language's 404 page).
         """
-        plugin = upstream.i18n_plugin(config)
-        if previous is not None and plugin is not None and getattr(plugin, "building", False):
+        if previous is not None and (i18n := upstream.i18n_state(config)) and i18n.building:
             return previous
         try:
             upstream.check(upstream.i18n_plugin(config))
@@ -111,6 +110,10 @@ class Build:
             _add(files, config, f"assets/katex/fonts/{font.name}", font)
         for lang_of, path in pages.timeline_figures(self.timeline).items():
             _add(files, config, pages.figure_site_path(lang_of), path)
+        table = labels.site_json()  # the explorer page's optimizer labels and colours
+        entry, _ = cache.store("labels", cache.digest("labels", table),
+                               lambda d: (d / "optimizers.json").write_text(table, "utf-8"))
+        _add(files, config, labels.SITE_PATH, entry["optimizers.json"])
         for src_uri, path in explorer_page.site_files():  # the explorer's grid and contours
             _add(files, config, src_uri, path)
         try:
@@ -185,16 +188,16 @@ class Build:
             return f'href="{base}{language_homes.language_root(lang, config)}" hreflang="{lang}"'
 
         output = LANGUAGE_LINK.sub(home, output)
-        plugin = upstream.i18n_plugin(config)
-        if plugin is None or language_homes.current_language(config) == plugin.default_language:
+        i18n = upstream.i18n_state(config)
+        if i18n is None or language_homes.current_language(config) == i18n.default_language:
             self.not_found = output
         return output
 
     def post_build(self, config) -> None:
         """Each language's home gets its own search index and the sitemap Material asks for."""
-        plugin = upstream.i18n_plugin(config)
+        i18n = upstream.i18n_state(config)
         site = Path(config.site_dir)
-        if plugin is None or plugin.building:
+        if i18n is None or i18n.building:
             return  # a nested per-language build: the combined index is not complete yet
         if self.not_found:  # the one 404 page GitHub Pages serves: the default language's
             cache.atomic_write_bytes(site / "404.html", self.not_found.encode("utf-8"))
@@ -214,7 +217,7 @@ def _add(files: Files, config, src_uri: str, path: Path) -> None:
 def _placed(fig: Figure, paths: dict[str, Path], lang: str) -> markup.Placed:
     info = jobs.meta(paths)
     words = {
-        "optimizer": ", ".join(races.LABELS[o] for o in fig.optimizers),
+        "optimizer": ", ".join(labels.label(o) for o in fig.optimizers),
         "surface": fig.surface,
         "surface_name": fig.surface_name[lang],
         "steps": fig.steps,

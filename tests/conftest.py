@@ -4,8 +4,17 @@ sub-path on 127.0.0.1, shared by the build and browser tests."""
 from __future__ import annotations
 
 import pytest
+import torch
 from playwright.sync_api import sync_playwright
 from site_support import CHROMIUM_ARGS, Server, build_site, free_port, require_chromium
+from threadpoolctl import threadpool_limits
+
+# One thread for numpy's BLAS and for torch in the test process. On a 2-core machine shared
+# with other jobs their thread pools oversubscribe the cores and spin: one digits curve
+# against torch took 62 s with them and 3 s without (load ~17). The site builds that tests
+# start are subprocesses and keep the libraries' defaults, as `make build` has them.
+torch.set_num_threads(1)
+_ONE_THREAD = threadpool_limits(limits=1)
 
 
 @pytest.fixture(scope="session")

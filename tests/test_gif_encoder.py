@@ -180,6 +180,7 @@ def test_encoder_records_divergence(rosenbrock_race):
     assert xmin <= x <= xmax and ymin <= y <= ymax  # marked where it left, on the picture
 
 
+@pytest.mark.slow  # a full site-sized race of seven optimizers, 200 frames
 def test_site_sized_race_stays_within_one_megabyte():
     surface = functions.get("rosenbrock")
     start = np.asarray(surface.start, dtype=float)[None, :]

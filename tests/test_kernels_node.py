@@ -27,6 +27,7 @@ def kernel_cases(tmp_path_factory) -> Path:
     return export(tmp_path_factory.mktemp("kernel-cases"))
 
 
+@pytest.mark.slow  # exports every kernel case, then Node runs them all (most of the module)
 def test_node_kernels_equal_optim_ref(kernel_cases):
     node = shutil.which("node")
     assert node, "node is not on PATH: the explorer's kernels are tested under Node 20+"

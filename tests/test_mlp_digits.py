@@ -64,8 +64,15 @@ CASES = [(name, s) for name in OPTIMIZERS for s in (None, WARM_COSINE)] + [
 ]
 
 
-@pytest.mark.parametrize(("name", "schedule"), CASES,
-                         ids=[f"{n}-{type(s).__name__}" for n, s in CASES])
+#: the one case ``make test-fast`` runs (Adam under one-cycle, which cycles betas[0] too: an
+#: adaptive step and a schedule); the other nine curves, most of the module's time, run in
+#: ``make test``
+FAST_CASE = CASES[-1]
+
+
+@pytest.mark.parametrize(("name", "schedule"), [
+    pytest.param(n, s, id=f"{n}-{type(s).__name__}",
+                 marks=() if (n, s) == FAST_CASE else pytest.mark.slow) for n, s in CASES])
 def test_minibatch_curve_equals_torch(name, schedule):
     ours, make_torch = OPTIMIZERS[name]
     p0 = mlp.init_params(64, HIDDEN, 10, seed=3)

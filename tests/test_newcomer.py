@@ -73,6 +73,7 @@ def test_site_lock_pins_the_build_backend():
     assert (major, minor) >= (70, 1), "setuptools < 70.1 has no bdist_wheel of its own"
 
 
+@pytest.mark.slow  # pip builds the wheel in a subprocess
 def test_wheel_build_leaves_the_checkout_alone(tmp_path):
     before = {p.name for p in ROOT.iterdir()}
     wheel._build(tmp_path)
@@ -80,6 +81,7 @@ def test_wheel_build_leaves_the_checkout_alone(tmp_path):
     assert {p.name for p in ROOT.iterdir()} == before  # no build/, no *.egg-info
 
 
+@pytest.mark.slow  # pip runs (and fails) in a subprocess
 def test_a_failing_wheel_build_shows_pips_own_message(tmp_path, monkeypatch):
     fake = tmp_path / "repo"
     shutil.copytree(ROOT / "optim_ref", fake / "optim_ref")

@@ -10,7 +10,7 @@ import json
 import pytest
 import yaml
 
-from scripts.core import cache, keys
+from scripts.core import cache, fresh, keys
 from scripts.figures import jobs, markup, registry
 from scripts.site import notebooks
 
@@ -50,6 +50,13 @@ def test_a_bad_registry_entry_names_the_file_the_figure_and_the_field(mutate, fi
     assert str(registry.REGISTRY) in message
     assert f"figure {figure!r}" in message
     assert f"field {field!r}" in message
+
+
+@pytest.mark.parametrize("field", registry.DEFAULTED)
+def test_the_defaults_are_set_in_the_registry_alone(field):
+    """figures.yml's ``defaults`` is the one place: the code has no fallback of its own."""
+    err = _broken(lambda d: d["defaults"].pop(field))
+    assert "field 'defaults'" in str(err) and field in str(err)
 
 
 def test_editing_one_optimizer_changes_exactly_the_keys_of_the_figures_that_show_it(
@@ -146,6 +153,17 @@ def _placed(name="race-quadratic", animated=True):
     return markup.Placed(
         fig, f"figures/{name}.png", f"figures/{name}.gif" if animated else None,
         caption="A caption", alt='Alt with "quotes"', size=(600, 450))
+
+
+def test_a_render_worker_runs_the_source_on_disk_not_this_process_modules(monkeypatch):
+    """What ``mkdocs serve`` needs: a module changed in memory (as a stale import is) does
+    not reach the worker, which imports it from disk (figures and the timeline use it)."""
+    from scripts.content import pages
+
+    monkeypatch.setattr(pages, "FIGURE_SIZE", (1, 1))
+    with fresh.pool(1) as pool:
+        seen = pool.submit(eval, "__import__('scripts.content.pages').content.pages.FIGURE_SIZE")
+        assert seen.result() != (1, 1)
 
 
 def test_figure_markup_is_relative_accessible_and_has_a_reduced_motion_twin():

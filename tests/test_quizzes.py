@@ -16,6 +16,7 @@ from scripts.content.glossary import load_glossary
 from scripts.content.quizzes import bank, computed, markup
 from scripts.content.quizzes.model import Choice, Question, QuizError
 from scripts.content.timeline import load_timeline
+from scripts.core import words
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMELINE, GLOSSARY = load_timeline(), load_glossary()
@@ -439,13 +440,15 @@ def test_the_markup_is_what_mkdocs_quiz_parses():
                 assert right == [c.text[lang] for c in q.choices if c.correct]
                 for c, fb in zip(q.choices, feedback, strict=True):
                     assert bool(fb) == (not c.correct), (page, q.id)
-                assert markup.EXPLANATION[lang] in "\n".join(lines[start:]).strip().split("\n")[0]
+                explanation = words.section("quiz")[lang]["explanation"]
+                assert explanation in "\n".join(lines[start:]).strip().split("\n")[0]
                 assert "[[" not in inner  # would turn it into a fill-in-the-blank quiz
 
 
 def test_multiple_answer_questions_say_so():
     q = next(q for q in ALL["summary"] if q.id == "summary-per-parameter")
-    assert q.multiple and markup.CHOOSE_ALL["en"] in markup.render_question(q, "en")
+    choose_all = words.section("quiz")["en"]["choose_all"]
+    assert q.multiple and choose_all in markup.render_question(q, "en")
 
 
 def test_append_quiz_ends_the_page_under_one_heading():

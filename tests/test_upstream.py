@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from mkdocs.config import load_config
 
+from scripts.core.languages import LANGS
 from scripts.site import upstream
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
@@ -17,6 +18,13 @@ ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
 def test_the_adapter_finds_every_internal_it_uses():
     config = load_config(str(ROOT / "mkdocs.yml"))
     upstream.check(upstream.i18n_plugin(config))
+
+
+def test_the_build_reads_the_i18n_plugin_through_the_adapter():
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    state = upstream.i18n_state(config)
+    assert state.default_language == LANGS[0] and state.building is False
+    assert set(state._fields) == set(upstream.I18N_PLUGIN_ATTRIBUTES)
 
 
 def test_a_missing_internal_is_named(monkeypatch):

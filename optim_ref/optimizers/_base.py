@@ -23,7 +23,7 @@ import numpy as np
 Array = np.ndarray
 
 
-def as_float_array(x: Any, name: str) -> Array:
+def as_float_array(x: Any) -> Array:
     """A float copy-free view of ``x``; integer input is promoted so updates are not truncated."""
     arr = np.asarray(x)
     if not np.issubdtype(arr.dtype, np.floating):
@@ -90,8 +90,8 @@ class Optimizer:
 
     def step(self, params: Any, grads: Any, state: NamedTuple) -> tuple[Array, NamedTuple]:
         """One update. Pure: returns new arrays and a new state, touches neither input."""
-        params = as_float_array(params, "params")
-        grads = as_float_array(grads, "grads")
+        params = as_float_array(params)
+        grads = as_float_array(grads)
         if grads.shape != params.shape:
             raise ValueError(
                 f"grads shape {grads.shape} does not match params shape {params.shape}"

@@ -44,7 +44,7 @@ class Adadelta(Optimizer):
         self.maximize = bool(maximize)
 
     def init(self, params) -> AdadeltaState:
-        zeros = np.zeros_like(as_float_array(params, "params"))
+        zeros = np.zeros_like(as_float_array(params))
         return AdadeltaState(step=0, square_avg=zeros, acc_delta=zeros.copy())
 
     def _update(self, params: Array, grads: Array, state: AdadeltaState):

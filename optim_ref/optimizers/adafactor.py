@@ -76,7 +76,7 @@ class Adafactor(Optimizer):
         self.maximize = bool(maximize)
 
     def init(self, params) -> AdafactorState:
-        params = as_float_array(params, "params")
+        params = as_float_array(params)
         if params.ndim < 2:
             return AdafactorState(0, None, None, np.zeros_like(params))
         row = np.zeros(params.shape[:-1] + (1,), params.dtype)

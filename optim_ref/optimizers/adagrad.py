@@ -54,7 +54,7 @@ class Adagrad(Optimizer):
         self.maximize = bool(maximize)
 
     def init(self, params) -> AdagradState:
-        params = as_float_array(params, "params")
+        params = as_float_array(params)
         start = np.zeros_like(params) + self.initial_accumulator_value
         return AdagradState(step=0, sum=start.astype(params.dtype, copy=False))
 

@@ -74,7 +74,7 @@ class Adam(Optimizer):
         self.decoupled_weight_decay = bool(decoupled_weight_decay)
 
     def init(self, params) -> AdamState:
-        params = as_float_array(params, "params")
+        params = as_float_array(params)
         return AdamState(
             step=0,
             exp_avg=np.zeros_like(params),

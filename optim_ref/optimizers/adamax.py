@@ -44,7 +44,7 @@ class Adamax(Optimizer):
         self.maximize = bool(maximize)
 
     def init(self, params) -> AdamaxState:
-        zeros = np.zeros_like(as_float_array(params, "params"))
+        zeros = np.zeros_like(as_float_array(params))
         return AdamaxState(step=0, exp_avg=zeros, exp_inf=zeros.copy())
 
     def _update(self, params: Array, grads: Array, state: AdamaxState):

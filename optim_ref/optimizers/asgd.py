@@ -52,7 +52,7 @@ class ASGD(Optimizer):
         self.maximize = bool(maximize)
 
     def init(self, params) -> ASGDState:
-        params = as_float_array(params, "params")
+        params = as_float_array(params)
         shape = np.broadcast_shapes(*(np.shape(h) for h in
                                       (self.lr, self.lambd, self.alpha, self.t0)))
         return ASGDState(step=0, eta=np.broadcast_to(np.asarray(self.lr, np.float64), shape).copy(),

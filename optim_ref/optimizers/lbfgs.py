@@ -220,18 +220,18 @@ class LBFGS(Optimizer):
         self.line_search_fn = line_search_fn
 
     def init(self, params) -> LBFGSState:
-        as_float_array(params, "params")
+        as_float_array(params)
         return LBFGSState(func_evals=0, n_iter=0, d=None, t=None)
 
     def step(self, params, loss_and_grad: Callable, state: LBFGSState):
         """Up to max_iter L-BFGS iterations; returns (params, state). Pure, like the others."""
-        params = as_float_array(params, "params")
+        params = as_float_array(params)
         shape = params.shape
         s = state
 
         def evaluate(flat_x: Array) -> tuple[float, Array]:
             loss, grad = loss_and_grad(flat_x.reshape(shape))
-            grad = as_float_array(grad, "grad")
+            grad = as_float_array(grad)
             if grad.shape != shape:
                 raise ValueError(f"loss_and_grad returned a grad of shape {grad.shape} for "
                                  f"params of shape {shape}")

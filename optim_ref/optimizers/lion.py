@@ -44,7 +44,7 @@ class Lion(Optimizer):
                                         label="weight_decay value")
 
     def init(self, params) -> LionState:
-        return LionState(step=0, exp_avg=np.zeros_like(as_float_array(params, "params")))
+        return LionState(step=0, exp_avg=np.zeros_like(as_float_array(params)))
 
     def _update(self, params: Array, grads: Array, state: LionState):
         # --8<-- [start:update]

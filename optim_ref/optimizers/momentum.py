@@ -35,7 +35,7 @@ class Momentum(Optimizer):
         self.momentum = check_hyper("momentum", momentum, 0.0, 1.0, label="momentum value")
 
     def init(self, params) -> MomentumState:
-        return MomentumState(step=0, velocity=np.zeros_like(as_float_array(params, "params")))
+        return MomentumState(step=0, velocity=np.zeros_like(as_float_array(params)))
 
     def _update(self, params: Array, grads: Array, state: MomentumState):
         # --8<-- [start:update]

@@ -115,7 +115,7 @@ class Muon(Optimizer):
         self.adjust_lr_fn = adjust_lr_fn
 
     def init(self, params) -> MuonState:
-        params = as_float_array(params, "params")
+        params = as_float_array(params)
         check_matrix(params.shape)
         return MuonState(step=0, momentum_buffer=np.zeros_like(params))
 

@@ -66,7 +66,7 @@ class NAdam(Optimizer):
         self.maximize = bool(maximize)
 
     def init(self, params) -> NAdamState:
-        params = as_float_array(params, "params")
+        params = as_float_array(params)
         shape = np.broadcast_shapes(np.shape(self.betas[0]), np.shape(self.momentum_decay))
         return NAdamState(step=0, exp_avg=np.zeros_like(params),
                           exp_avg_sq=np.zeros_like(params), mu_product=np.ones(shape))

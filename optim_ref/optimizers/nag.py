@@ -44,7 +44,7 @@ class NAG(Optimizer):
         self.momentum = check_hyper("momentum", momentum, 0.0, 1.0, label="momentum value")
 
     def init(self, params) -> NAGState:
-        return NAGState(step=0, velocity=np.zeros_like(as_float_array(params, "params")))
+        return NAGState(step=0, velocity=np.zeros_like(as_float_array(params)))
 
     def _update(self, params: Array, grads: Array, state: NAGState):
         # --8<-- [start:update]
@@ -59,4 +59,4 @@ class NAG(Optimizer):
 
     def lecture_point(self, params, state: NAGState) -> Array:
         """The lecture's w_t = theta_t + lr * beta * a_t, for pages that show w, not theta."""
-        return as_float_array(params, "params") + self.lr * self.momentum * state.velocity
+        return as_float_array(params) + self.lr * self.momentum * state.velocity

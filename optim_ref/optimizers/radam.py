@@ -66,7 +66,7 @@ class RAdam(Optimizer):
         self.maximize = bool(maximize)
 
     def init(self, params) -> RAdamState:
-        params = as_float_array(params, "params")
+        params = as_float_array(params)
         return RAdamState(step=0, exp_avg=np.zeros_like(params), exp_avg_sq=np.zeros_like(params))
 
     def _decayed(self, params: Array, grads: Array) -> tuple[Array, Array]:

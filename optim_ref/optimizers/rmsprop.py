@@ -59,7 +59,7 @@ class RMSprop(Optimizer):
         self.maximize = bool(maximize)
 
     def init(self, params) -> RMSpropState:
-        params = as_float_array(params, "params")
+        params = as_float_array(params)
         has_momentum = bool(np.any(np.asarray(self.momentum) != 0))
         return RMSpropState(
             step=0,

@@ -58,7 +58,7 @@ class Rprop(Optimizer):
         self.maximize = bool(maximize)
 
     def init(self, params) -> RpropState:
-        params = as_float_array(params, "params")
+        params = as_float_array(params)
         shape = self._broadcast_shape(params.shape)          # lr is the first step size
         return RpropState(step=0, prev=np.zeros_like(params),
                           step_size=np.broadcast_to(np.asarray(self.lr, dtype=params.dtype),

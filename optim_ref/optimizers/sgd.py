@@ -56,7 +56,7 @@ class SGD(Optimizer):
                         label="dampening for nesterov=True (Nesterov needs zero dampening)")
 
     def init(self, params) -> SGDState:
-        params = as_float_array(params, "params")
+        params = as_float_array(params)
         has_momentum = bool(np.any(np.asarray(self.momentum) != 0))
         return SGDState(step=0, momentum_buffer=np.zeros_like(params) if has_momentum else None)
 

@@ -3,7 +3,8 @@
 A page holds its prose and a line ``[[timeline]]`` or ``[[glossary]]``; :func:`expand_data_page`
 replaces that line with the data rendered as Markdown headings (so the table of contents
 lists the years) and accessible HTML cards. The timeline figure is drawn per language by
-:func:`timeline_figures` into the cache; the hook adds it to the build like the others.
+:func:`timeline_figures` into the cache, in fresh worker processes like every render
+(core/fresh.py); the hook adds it to the build like the others.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from pathlib import Path
 
 from scripts.content.glossary import GLOSSARY, Term
 from scripts.content.timeline import TIMELINE, TOPICS, Event
-from scripts.core import cache
+from scripts.core import cache, fresh, words
+from scripts.core.languages import LANGS
 from scripts.figures.markup import relative
 
 TIMELINE_DIRECTIVE = re.compile(r"^\[\[timeline\]\]\s*$", re.M)
@@ -27,44 +29,9 @@ def figure_site_path(lang: str) -> str:
     return f"figures/timeline.{lang}.png"
 
 
-WORDS = {
-    "ko": {
-        "authors": "저자", "first": "처음 공개", "venue": "발표", "paper": "논문",
-        "later": "이후 발표", "lecture": "강의 노트와 다른 점", "why": "의의",
-        "arxiv": "arXiv", "other": "영어", "variants": "쓰지 않는 표기",
-        "caption": "{first}년부터의 딥러닝 주요 사건. 점의 위치는 처음 공개된 연월이고 색은 "
-                   "분야입니다. 월이 기록에 없는 사건({yearonly})은 그해의 가운데에 두었습니다.",
-        "alt": "{first}년부터 {last}년까지 가로 시간축 위에 {names}를 처음 공개된 순서대로 "
-               "표시하고 분야별로 색을 달리한 연표 그림",
-        "topics": {"vision": "비전", "language": "언어", "reinforcement": "강화학습",
-                   "optimization": "최적화", "generative": "생성 모델",
-                   "self-supervised": "자기 지도 학습", "science": "과학"},
-    },
-    "en": {
-        "authors": "Authors", "first": "First public", "venue": "Published", "paper": "Paper",
-        "later": "Later", "lecture": "Where the lecture note differs", "why": "Why it matters",
-        "arxiv": "arXiv", "other": "Korean", "variants": "Spellings not used",
-        "caption": "Milestones of deep learning since {first}. Each dot sits at the month "
-                   "the work first appeared; colours mark the field. Events whose record gives "
-                   "no month ({yearonly}) sit mid-year.",
-        "alt": "A horizontal time axis from {first} to {last} marking {names} in the order "
-               "they first appeared, coloured by field",
-        "topics": {"vision": "Vision", "language": "Language", "reinforcement": "Reinforcement",
-                   "optimization": "Optimization", "generative": "Generative",
-                   "self-supervised": "Self-supervised", "science": "Science"},
-    },
-}
-MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
-             "September", "October", "November", "December")
 # colour-blind-safe (Okabe-Ito), one per topic
 TOPIC_COLOURS = dict(zip(TOPICS, ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00",
                                   "#56B4E9", "#000000"), strict=True))
-
-
-def when_text(year: int, month: int | None, lang: str) -> str:
-    if lang == "ko":
-        return f"{year}년 {month}월" if month else f"{year}년"
-    return f"{MONTHS_EN[month - 1]} {year}" if month else str(year)
 
 
 def _e(text: str) -> str:
@@ -76,8 +43,8 @@ def _link(url: str, text: str) -> str:
 
 
 def event_card(event: Event, lang: str) -> str:
-    w = WORDS[lang]
-    first = when_text(event.year, event.month, lang)
+    w = words.section("timeline")[lang]
+    first = words.when(event.year, event.month, lang)
     if event.first == "arxiv":
         first += f" ({w['arxiv']})"
     venue = event.venue
@@ -102,7 +69,7 @@ def event_card(event: Event, lang: str) -> str:
     return (f'<article class="optim-event" id="event-{event.id}" data-topic="{event.topic}" '
             f'aria-labelledby="event-{event.id}-name">'
             f'<h3 class="optim-event__name" id="event-{event.id}-name">{_e(event.label[lang])}'
-            f' <span class="optim-event__when">{_e(when_text(event.year, event.month, lang))}'
+            f' <span class="optim-event__when">{_e(words.when(event.year, event.month, lang))}'
             f'</span></h3>'
             f'<p class="optim-event__topic">{_e(w["topics"][event.topic])}</p>'
             f'<p class="optim-event__why">{_e(event.significance[lang])}</p>'
@@ -111,21 +78,21 @@ def event_card(event: Event, lang: str) -> str:
 
 def timeline_markdown(events: list[Event], lang: str, page_url: str) -> str:
     """The figure, then one ``##`` heading per year with that year's cards under it."""
-    w = WORDS[lang]
+    w = words.section("timeline")[lang]
     src = _e(relative(figure_site_path(lang), page_url))
     width, height = FIGURE_SIZE
-    words = {"first": events[0].year, "last": events[-1].year,
-             "names": ", ".join(e.label[lang] for e in events),
-             "yearonly": ", ".join(e.label[lang] for e in events if e.month is None)}
-    alt, caption = w["alt"].format(**words), w["caption"].format(**words)
-    if not words["yearonly"]:
+    fill = {"first": events[0].year, "last": events[-1].year,
+            "names": ", ".join(e.label[lang] for e in events),
+            "yearonly": ", ".join(e.label[lang] for e in events if e.month is None)}
+    alt, caption = w["alt"].format(**fill), w["caption"].format(**fill)
+    if not fill["yearonly"]:
         caption = caption[:caption.rindex(". ") + 1]
     parts = [f'<figure class="optim-figure optim-timeline-figure" id="fig-timeline">'
              f'<img src="{src}" alt="{_e(alt)}" width="{width}" height="{height}" '
              f'loading="lazy" decoding="async"><figcaption>{_e(caption)}</figcaption>'
              f"</figure>"]
     for year in sorted({e.year for e in events}):
-        heading = f"{year}년" if lang == "ko" else str(year)
+        heading = words.when(year, None, lang)
         cards = "".join(event_card(e, lang) for e in events if e.year == year)
         parts.append(f"## {heading} {{#year-{year}}}")
         parts.append(f'<div class="optim-timeline" markdown="0">{cards}</div>')
@@ -138,7 +105,7 @@ def _sort_key(term: Term, lang: str) -> str:
 
 def glossary_markdown(terms: list[Term], lang: str) -> str:
     """A definition list, sorted in the page's language, one anchor per term."""
-    w = WORDS[lang]
+    w = words.section("timeline")[lang]
     other = "en" if lang == "ko" else "ko"
     items = []
     for term in sorted(terms, key=lambda t: _sort_key(t, lang)):
@@ -194,7 +161,7 @@ def draw_timeline(events: list[Event], lang: str, path: Path) -> None:
 
     from optim_ref.viz import canvas, fonts
 
-    w = WORDS[lang]
+    w = words.section("timeline")[lang]
     with _rc(fonts.rc_for(fonts.family(lang))):
         fig = canvas.new_figure(FIGURE_SIZE)
         ax = fig.add_subplot()
@@ -251,17 +218,33 @@ def _code_digest() -> str:
     return h.hexdigest()[:16]
 
 
+def _key(events: list[Event], lang: str) -> str:
+    data = [(e.id, e.year, e.month, e.topic, e.label[lang]) for e in events]
+    return cache.digest("timeline", lang, data, FIGURE_SIZE, _code_digest(),
+                        words.raw("timeline")["topics"])
+
+
+def _store(events: list[Event], lang: str) -> str:
+    """Draw one language's figure into the cache (runs in a fresh worker)."""
+    files, _ = cache.store("timeline", _key(events, lang),
+                           lambda folder: draw_timeline(events, lang, folder / "timeline.png"))
+    return str(files["timeline.png"])
+
+
 def timeline_figures(events: list[Event]) -> dict[str, Path]:
-    """The timeline figure in each language, from the cache or drawn now."""
-    drawn = {}
-    code = _code_digest()
-    for lang in WORDS:
-        data = [(e.id, e.year, e.month, e.topic, e.label[lang]) for e in events]
-        key = cache.digest("timeline", lang, data, FIGURE_SIZE, code)
+    """The timeline figure in each language, from the cache or drawn now.
 
-        def render(folder: Path, lang: str = lang) -> None:
-            draw_timeline(events, lang, folder / "timeline.png")
-
-        files, _ = cache.store("timeline", key, render)
-        drawn[lang] = files["timeline.png"]
+    A missing one is drawn in a fresh ``spawn`` worker (core/fresh.py), which imports this
+    module and the drawing code from disk, as the key hashed them.
+    """
+    drawn: dict[str, Path | None] = {}
+    for lang in LANGS:
+        files = cache.valid_files("timeline", _key(events, lang))
+        drawn[lang] = files["timeline.png"] if files else None
+    missing = [lang for lang, path in drawn.items() if path is None]
+    if missing:
+        with fresh.pool(len(missing)) as pool:
+            for lang, path in zip(missing, pool.map(_store, [events] * len(missing), missing),
+                                  strict=True):
+                drawn[lang] = Path(path)
     return drawn

@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import importlib.metadata
 import json
-import multiprocessing
 import os
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from scripts.core import cache, keys
+from scripts.core import cache, fresh, keys, words
 from scripts.core.languages import LANGS
 from scripts.figures.registry import Figure
 
@@ -35,6 +33,12 @@ KIND_MODULES.update({kind: ("scripts.figures.render_stochastic",)
                      for kind in ("sgd-batches", "sgd-decay", "noise-spread", "schedule-shapes")})
 #: the real-data figure (scripts/figures/render_training.py: digits, network, drawing)
 KIND_MODULES["training"] = ("scripts.figures.render_training",)
+#: the sections of core/words.yml a render writes (on the picture, or in meta.json's rule);
+#: the stochastic and training kinds keep their words beside their own renderers
+KIND_WORDS = {"trajectory": ("rule",), "loss": ("rule", "loss_axes"),
+              "line-fit": ("fit",), "width-fit": ("fit",), "singular-values": ("fit",),
+              "sgd-batches": (), "sgd-decay": (), "noise-spread": (), "schedule-shapes": (),
+              "training": ()}
 
 
 @dataclass(frozen=True)
@@ -71,7 +75,8 @@ def key(job: Job) -> str:
     """Hash of what determines the files: parameters, code, library versions, font."""
     code = keys.digest_modules(optimizer_modules(job.figure) + list(COMMON_MODULES)
                                + list(KIND_MODULES.get(job.figure.kind, ())), NOT_IN_KEY)
-    return cache.digest("figure-v1", job.figure.params(), job.lang, code, _environment())
+    drawn = {name: words.raw(name) for name in KIND_WORDS[job.figure.kind]}
+    return cache.digest("figure-v1", job.figure.params(), job.lang, code, _environment(), drawn)
 
 
 def jobs(figures: list[Figure]) -> list[Job]:
@@ -110,12 +115,9 @@ def ensure(
         return done, 0
     workers = max(1, min(workers or os.cpu_count() or 1, len(missing)))
     bar = _progress(len(missing), progress)
-    # Fresh ``spawn`` workers, never ``fork`` or this process: a worker imports optim_ref and
-    # scripts from disk, so what it renders is the source the key was computed from, even
-    # under ``mkdocs serve``, which reloads the hook but not the modules it imported.
-    ctx = multiprocessing.get_context("spawn")
+    # Fresh ``spawn`` workers (core/fresh.py): what they render is the source the key hashed.
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        with fresh.pool(workers) as pool:
             by_label = {job.label: job for job in missing}
             for label, files, _ in pool.map(_render, missing, [force] * len(missing)):
                 done[by_label[label]] = {n: Path(p) for n, p in files.items()}

@@ -14,13 +14,13 @@ import posixpath
 import re
 from dataclasses import dataclass
 
+from scripts.core import words
 from scripts.figures.registry import Figure
 
 DIRECTIVE = re.compile(r"^\[\[figure ([a-z0-9-]+)\]\]\s*$", re.MULTILINE)
 FIGURE_DIR = "figures"
 
-PAUSE = {"ko": "애니메이션 일시 정지", "en": "Pause animation"}
-PLAY = {"ko": "애니메이션 재생", "en": "Play animation"}
+
 
 
 class FigureMarkupError(ValueError):
@@ -56,11 +56,13 @@ def render_figure(placed: Placed, page_url: str, lang: str) -> str:
     fid = f"fig-{placed.figure.name}"
     if placed.animation:
         anim = html.escape(relative(placed.animation, page_url))
+        controls = words.section("animation")[lang]
         media = (
             f'<picture><source media="(prefers-reduced-motion: reduce)" srcset="{still}">'
             f'<img src="{anim}" alt="{alt}" width="{w}" height="{h}" loading="lazy" '
             f'decoding="async" data-still="{still}" data-animation="{anim}" '
-            f'data-pause-label="{PAUSE[lang]}" data-play-label="{PLAY[lang]}"></picture>'
+            f'data-pause-label="{controls["pause"]}" '
+            f'data-play-label="{controls["play"]}"></picture>'
         )
         cls = "optim-figure optim-animation"
     else:

@@ -15,35 +15,9 @@ import numpy as np
 import optim_ref
 from optim_ref import functions, tuning
 from optim_ref.trajectory import Run
+from scripts.core import words
+from scripts.figures import labels
 from scripts.figures.registry import Figure
-
-#: how the optimizers are called in figures: the same in both languages
-LABELS = {"SGD": "GD", "Momentum": "Momentum", "NAG": "NAG", "Adagrad": "Adagrad",
-          "Adadelta": "Adadelta", "RMSprop": "RMSprop", "Adam": "Adam", "AdamW": "AdamW",
-          "AMSGrad": "AMSGrad", "NAdam": "NAdam", "Adamax": "Adamax", "RAdam": "RAdam",
-          "Lion": "Lion", "Rprop": "Rprop", "ASGD": "ASGD", "Muon": "Muon",
-          "Adafactor": "Adafactor", "LBFGS": "L-BFGS"}
-
-#: Korean topic particle after each name, by how the name is read aloud (Adam은, GD는)
-TOPIC_KO = {"GD": "는", "Momentum": "은", "NAG": "는", "Adagrad": "는", "Adadelta": "는",
-            "RMSprop": "은", "Adam": "은", "AdamW": "는", "AMSGrad": "는", "NAdam": "은",
-            "Adamax": "는", "RAdam": "은", "Lion": "은", "Rprop": "은", "ASGD": "는",
-            "Muon": "은", "Adafactor": "는", "L-BFGS": "는"}
-
-RULE = {
-    "ko": ("학습률 규칙: 1e-4부터 10까지 로그 간격 26개 값 가운데, 발산하지 않고 그림 밖으로 "
-           "나가지 않은 실행 중 마지막 손실이 가장 낮은 값(같으면 작은 값)."),
-    "en": ("Learning-rate rule: of 26 log-spaced values from 1e-4 to 10, the one whose run "
-           "ends with the lowest loss without diverging or leaving the picture (ties: the "
-           "smaller)."),
-}
-RULE_SADDLE = {
-    "ko": ("학습률 규칙: 안장점에는 최솟값이 없으므로, 1e-4부터 10까지 로그 간격 26개 값 가운데 "
-           "그림 밖으로 나가지 않으면서 가장 멀리 내려간(마지막 손실이 가장 낮은) 값."),
-    "en": ("Learning-rate rule: a saddle has no minimum, so of 26 log-spaced values from 1e-4 "
-           "to 10, the one that gets furthest downhill (lowest final loss) without leaving "
-           "the picture."),
-}
 
 
 @dataclass(frozen=True)
@@ -82,13 +56,14 @@ def compute(fig: Figure) -> Race:
         else:
             lrs.append(float(fig.lr))
             runs.append(optim_ref.run(cls(lr=float(fig.lr)), surface, start[None], fig.steps))
-    return Race(fig, tuple(LABELS[n] for n in fig.optimizers), tuple(lrs), tuple(runs))
+    return Race(fig, tuple(labels.label(n) for n in fig.optimizers), tuple(lrs), tuple(runs))
 
 
 def rule_text(fig: Figure, lang: str) -> str:
     if fig.lr != "rule":
         return ""
-    return (RULE_SADDLE if len(surface_of(fig).minima) == 0 else RULE)[lang]
+    rule = words.section("rule")[lang]
+    return rule["saddle"] if len(surface_of(fig).minima) == 0 else rule["minimum"]
 
 
 def lrs_text(race: Race) -> str:
@@ -104,7 +79,7 @@ def _fmt_point(p: np.ndarray) -> str:
 def describe_run(run: Run, label: str, surface, lang: str) -> str:
     """One sentence on one run: where it ended and how it got there."""
     path, loss = run.path[0], run.loss[0]
-    topic = label + TOPIC_KO.get(label, "는")
+    topic = label + labels.topic_ko(label)
     end = path[-1]
     if run.diverged[0]:
         step = int(run.diverged_at[0])

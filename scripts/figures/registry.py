@@ -74,6 +74,10 @@ ENTRY_SCHEMA = {
 }
 
 
+#: fields every entry has, set once in figures.yml's ``defaults`` (an entry may override)
+DEFAULTED = ("steps", "frames", "lr")
+
+
 class RegistryError(ValueError):
     """A registry entry that cannot be drawn; the message names file, figure and field."""
 
@@ -162,7 +166,11 @@ def parse(data: Any, path: Path = REGISTRY) -> list[Figure]:
     """Validate and expand registry data (the YAML document) into figures."""
     if not isinstance(data, dict) or not isinstance(data.get("figures"), list):
         raise RegistryError(f"{path}: expected a mapping with a 'figures' list")
-    defaults = data.get("defaults") or {}
+    defaults = data.get("defaults")
+    if not isinstance(defaults, dict) or any(k not in defaults for k in DEFAULTED):
+        raise RegistryError(f"{path}: field 'defaults': expected a mapping with "
+                            f"{', '.join(DEFAULTED)} (the one place the entries' defaults "
+                            f"are set), got {defaults!r}")
     names = data.get("surface_names") or {}
     figures: list[Figure] = []
     seen: set[str] = set()
@@ -209,8 +217,8 @@ def parse(data: Any, path: Path = REGISTRY) -> list[Figure]:
                     _check_text(path, name, f"{fld}.{lang}", item[fld][lang])
             figures.append(Figure(
                 name=name, kind=item["kind"], surface=surface or "",
-                optimizers=tuple(item["optimizers"]), steps=int(item.get("steps", 200)),
-                frames=int(item.get("frames", 100)), lr=item.get("lr", "rule"),
+                optimizers=tuple(item["optimizers"]), steps=int(item["steps"]),
+                frames=int(item["frames"]), lr=item["lr"],
                 start=tuple(item["start"]) if item.get("start") else None,
                 caption=dict(item["caption"]), alt=dict(item["alt"]),
                 surface_name={lang: shown[lang] for lang in LANGS},
@@ -224,7 +232,7 @@ def _check_fit(path: Path, name: str, item: dict[str, Any]) -> None:
     own = {"line-fit": "losses", "width-fit": "widths"}.get(item["kind"])
     if own and not item.get(own):
         raise _fail(path, name, own, f"a {item['kind']} figure needs a list of {own}")
-    if own and item.get("lr", "rule") == "rule":
+    if own and item["lr"] == "rule":
         raise _fail(path, name, "lr", "the learning-rate rule is for surfaces; give a number")
     if len(item["optimizers"]) != 1:
         raise _fail(path, name, "optimizers", f"a {item['kind']} figure trains with one optimizer")

@@ -14,32 +14,23 @@ from pathlib import Path
 
 from optim_ref.viz import fits as fit_plots
 from optim_ref.viz import fonts, spectra
+from scripts.core import words
 from scripts.core.languages import LANGS
 from scripts.figures import fits
 from scripts.figures.registry import Figure
 
-#: words on the fit figures: line-fit (data, outliers, true line, axes), width-fit
-FIT_WORDS = {
-    "ko": {"data": "데이터", "outliers": "이상치", "truth": "데이터를 만든 직선",
-           "target": "목표 함수", "model": "신경망의 출력", "before": "뉴턴–슐츠 전 (X₀)",
-           "after": "뉴턴–슐츠 5번 뒤", "rank": "순서 (큰 것부터)", "sigma": "특잇값"},
-    "en": {"data": "data", "outliers": "outliers", "truth": "line the data came from",
-           "target": "target function", "model": "network output",
-           "before": "before Newton–Schulz (X₀)", "after": "after 5 Newton–Schulz steps",
-           "rank": "rank (largest first)", "sigma": "singular value"},
-}
 FIT_SIZE = {"line-fit": (600, 450), "width-fit": (720, 540), "singular-values": (640, 420)}
 
 
 def render(fig: Figure, lang: str, out: Path) -> None:
     """A fit figure in one language, and meta.json with its story in both."""
-    words, font = FIT_WORDS[lang], fonts.family(lang)
+    legend, font = words.section("fit")[lang], fonts.family(lang)
     if fig.kind == "line-fit":
         result = fits.compute_lines(fig)
         png = fit_plots.line_fit_png(
             result.x, result.y, result.lines, result.labels, outliers=result.outliers,
-            truth=fits.TRUE_LINE, data_label=words["data"], outlier_label=words["outliers"],
-            truth_label=words["truth"], font=font, size=FIT_SIZE[fig.kind])
+            truth=fits.TRUE_LINE, data_label=legend["data"], outlier_label=legend["outliers"],
+            truth_label=legend["truth"], font=font, size=FIT_SIZE[fig.kind])
         story = {lg: fits.line_story(result, lg) for lg in LANGS}
     elif fig.kind == "singular-values":
         result = fits.compute_spectra(fig)
@@ -52,8 +43,8 @@ def render(fig: Figure, lang: str, out: Path) -> None:
         png = fit_plots.panels_png(
             result.x, result.y, result.grid, result.curves,
             [fits.width_title(w, m, lang) for w, m in zip(result.widths, result.mse, strict=True)],
-            target=fits.target(result.grid), data_label=words["data"],
-            target_label=words["target"], model_label=words["model"], font=font,
+            target=fits.target(result.grid), data_label=legend["data"],
+            target_label=legend["target"], model_label=legend["model"], font=font,
             size=FIT_SIZE[fig.kind])
         story = {lg: fits.width_story(result, lg) for lg in LANGS}
     (out / f"{fig.name}.png").write_bytes(png)

@@ -12,13 +12,13 @@ import json
 from pathlib import Path
 
 from optim_ref.viz import animate, fonts, paths
+from scripts.core import words
 from scripts.core.languages import LANGS
 from scripts.figures import races
 from scripts.figures.registry import Figure
 
 SIZE = (600, 450)
-#: axis words of the loss plots
-AXES = {"ko": ("걸음 t", "손실 f(x, y)"), "en": ("step t", "loss f(x, y)")}
+
 
 
 def render(fig: Figure, lang: str | None, out: Path) -> None:
@@ -34,7 +34,8 @@ def render(fig: Figure, lang: str | None, out: Path) -> None:
         (out / f"{fig.name}.gif").write_bytes(anim.gif)
         (out / f"{fig.name}.png").write_bytes(anim.png)
     elif fig.kind == "loss":
-        xlabel, ylabel = AXES[lang]
+        axes = words.section("loss_axes")[lang]
+        xlabel, ylabel = axes["x"], axes["y"]
         png = paths.loss_png(race.losses, race.labels, diverged_at=diverged_at,
                              xlabel=xlabel, ylabel=ylabel, font=fonts.family(lang), size=SIZE)
         (out / f"{fig.name}.png").write_bytes(png)

@@ -21,17 +21,16 @@ from scripts.site import upstream
 
 def current_language(config) -> str:
     """The language being built: the i18n plugin's, else the theme's."""
-    plugin = config.plugins.get("i18n")
-    return getattr(plugin, "current_language", None) or config.theme.get("language", "en")
+    i18n = upstream.i18n_state(config)
+    return (i18n and i18n.current_language) or config.theme.get("language", "en")
 
 
 HEAD_ALTERNATE = re.compile(
     r'(\s*)<link rel="alternate" href="[^"]*" hreflang="([a-z-]+)">')
 
 def language_root(lang: str, config) -> str:
-    plugin = config.plugins.get("i18n")
-    default = getattr(plugin, "default_language", lang)
-    return "" if lang == default else f"{lang}/"
+    i18n = upstream.i18n_state(config)
+    return "" if i18n is None or lang == i18n.default_language else f"{lang}/"
 
 
 def alternates_at_language_roots(output: str, page, config) -> str:
@@ -78,14 +77,14 @@ def search_base_at_language_root(output: str, page, config) -> str:
 
 def split_search_index(site: Path, config) -> None:
     """One search index per language: each language's pages, at its own home."""
-    plugin = config.plugins.get("i18n")
+    languages = upstream.i18n_state(config).build_languages
     index_path = site / "search" / "search_index.json"
     if not index_path.is_file():
         return
     index = json.loads(index_path.read_text(encoding="utf-8"))
-    for lang in plugin.build_languages:
+    for lang in languages:
         root = language_root(lang, config)
-        others = [language_root(x, config) for x in plugin.build_languages if x != lang]
+        others = [language_root(x, config) for x in languages if x != lang]
         if root:
             docs = [{**d, "location": d["location"][len(root):]} for d in index["docs"]
                     if d["location"].startswith(root)]
@@ -100,7 +99,7 @@ def split_search_index(site: Path, config) -> None:
 
 def publish_per_language(site: Path, config) -> None:
     """After every language is built: a search index and a sitemap at each language home."""
-    plugin = config.plugins.get("i18n")
+    languages = upstream.i18n_state(config).build_languages
     split_search_index(site, config)
     if not config.site_url:  # MkDocs wrote "None/..." addresses: no sitemap is right here
         for name in ("sitemap.xml", "sitemap.xml.gz"):
@@ -108,7 +107,7 @@ def publish_per_language(site: Path, config) -> None:
         return
     if not (site / "sitemap.xml").is_file():
         return
-    for lang in plugin.build_languages:
+    for lang in languages:
         folder = site / language_root(lang, config)
         for name in ("sitemap.xml", "sitemap.xml.gz"):
             if (site / name).is_file() and folder != site:

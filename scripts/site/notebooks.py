@@ -28,7 +28,7 @@ from pathlib import Path
 from mkdocs.structure.files import File, Files
 from pymdownx import slugs
 
-from scripts.core import cache, keys
+from scripts.core import cache, keys, words
 from scripts.site import upstream
 
 KERNEL_TIMEOUT_S = 120
@@ -112,19 +112,19 @@ def _link_translations(page, config) -> None:
     documentation pages only, and a notebook was not one when it ran; without this the
     switcher on ``lab/`` would lead to the English home page instead of ``en/lab/``.
     """
-    plugin = upstream.i18n_plugin(config)
-    if plugin is None or not hasattr(page, "norm_src_uri"):
+    i18n = upstream.i18n_state(config)
+    if i18n is None or not hasattr(page, "norm_src_uri"):
         return
     stem = page.norm_src_uri[: -len(".ipynb")]
     alternates = dict(getattr(page, "alternates", {}))
-    for lang in plugin.build_languages:
-        src = f"{stem}.ipynb" if lang == plugin.default_language else f"{stem}.{lang}.ipynb"
+    for lang in i18n.build_languages:
+        src = f"{stem}.ipynb" if lang == i18n.default_language else f"{stem}.{lang}.ipynb"
         if lang in alternates or not (Path(config.docs_dir) / src).is_file():
             continue
         plain = File(src, config.docs_dir, config.site_dir, config.use_directory_urls)
         alternates[lang] = upstream.create_i18n_file(
-            upstream.notebook_file(plain, config), lang, plugin.default_language,
-            plugin.all_languages, config,
+            upstream.notebook_file(plain, config), lang, i18n.default_language,
+            i18n.all_languages, config,
         )
     page.alternates = alternates
 
@@ -195,12 +195,12 @@ MATHJAX_CONFIG = re.compile(
 )
 
 
-DOWNLOAD = {"ko": "이 노트북 내려받기", "en": "Download this notebook"}
+
 
 
 def _with_download_link(output: str, name: str, lang: str) -> str:
     """A visible link to the executed .ipynb that mkdocs-jupyter copies next to the page."""
-    label = DOWNLOAD.get(lang, DOWNLOAD["en"])
+    label = words.section("notebook")[lang]["download"]
     link = (f'<p class="optim-download"><a href="{name}" download>'
             f"{label} ({name})</a></p>")
     wrapper = '<div class="jupyter-wrapper">'

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from scripts.site import upstream
+
 PAGE_SUFFIXES = (".md", ".ipynb")
 LANGUAGE_NAMES = {"ko": "Korean", "en": "English"}
 
@@ -97,7 +99,7 @@ def check(docs_dir: Path, nav, default: str, translations: dict[str, dict[str, s
 
 def from_i18n_config(config) -> tuple[str, dict[str, dict[str, str]]]:
     """The default language and ``{other language: nav_translations}`` from mkdocs.yml."""
-    plugin = config.plugins.get("i18n")
+    plugin = upstream.i18n_plugin(config)
     if plugin is None:
         return config.theme.get("language", "en"), {}
     default, others = None, {}

@@ -19,6 +19,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import re
+from typing import NamedTuple
 
 #: Material's inline config: ``{"annotate": ..., "base": "<here>"...``
 MATERIAL_CONFIG_BASE = re.compile(
@@ -62,6 +63,24 @@ def i18n_plugin(config):
     return config.plugins.get("i18n")
 
 
+class I18n(NamedTuple):
+    """What the build reads of the i18n plugin, at the moment it is read."""
+
+    current_language: str | None
+    default_language: str
+    build_languages: list[str]
+    all_languages: object  # the plugin's own records, passed back to create_i18n_file
+    building: bool  # inside a nested per-language build
+
+
+def i18n_state(config) -> I18n | None:
+    """The plugin's attributes (``I18N_PLUGIN_ATTRIBUTES``), or None without the plugin."""
+    plugin = i18n_plugin(config)
+    if plugin is None:
+        return None
+    return I18n(*(getattr(plugin, name) for name in I18N_PLUGIN_ATTRIBUTES))
+
+
 def check(i18n=None) -> None:
     """Raise UpstreamChanged naming the first internal that is missing or changed.
 
@@ -86,7 +105,7 @@ def check(i18n=None) -> None:
         missing = [a for a in I18N_PLUGIN_ATTRIBUTES if not hasattr(i18n, a)]
         if missing:
             raise UpstreamChanged(f"the mkdocs-static-i18n plugin has no {', '.join(missing)}: "
-                                  "scripts/site/language_homes.py and notebooks.py read them")
+                                  "scripts/site/upstream.py's i18n_state reads them")
 
 
 def check_material_config(page_html: str) -> None:

@@ -14,18 +14,19 @@ from pathlib import Path
 from scripts.content.glossary import GLOSSARY, Term
 from scripts.content.quizzes.model import Choice, Question, QuizError
 from scripts.content.timeline import TIMELINE, Event
+from scripts.core import words
 from scripts.core.languages import LANGS
 
-MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
-             "September", "October", "November", "December")
 BLANK = "＿＿＿＿"
 
 
 def when(e: Event, lang: str) -> str:
     """When an event first appeared, as a reader of ``lang`` writes a date."""
-    if lang == "ko":
-        return f"{e.year}년" + (f" {e.month}월" if e.month else "")
-    return (f"{MONTHS_EN[e.month - 1]} " if e.month else "") + str(e.year)
+    return words.when(e.year, e.month, lang)
+
+
+def _year(year: int) -> dict[str, str]:
+    return {lang: words.when(year, None, lang) for lang in LANGS}
 
 
 def _lookup(table: dict, key: str, what: str, path: Path, where: str, field: str):
@@ -102,7 +103,7 @@ def _which_year(qid: str, e: Event, all_events: list[Event]) -> Question:
         "ko": f"{e.label['ko']}: 논문이 처음 공개된 해는 언제입니까?",
         "en": f"In which year was the {e.label['en']} paper first made public?",
     }
-    choices = [Choice({"ko": f"{e.year}년", "en": str(e.year)}, True)]
+    choices = [Choice(_year(e.year), True)]
     for y in sorted(wrong):
         same = [x for x in all_events if x.year == y]
         seen = {
@@ -118,7 +119,7 @@ def _which_year(qid: str, e: Event, all_events: list[Event]) -> Question:
                 "ko": f"{e.label['ko']}: {when(e, 'ko')}에 처음 공개되었습니다. {seen['ko']}",
                 "en": f"{e.label['en']} was first made public in {when(e, 'en')}. {seen['en']}",
             }
-        choices.append(Choice({"ko": f"{y}년", "en": str(y)}, False, feedback))
+        choices.append(Choice(_year(y), False, feedback))
     explanation = {
         "ko": f"{e.label['ko']}: {when(e, 'ko')}. {e.significance['ko']}",
         "en": f"{e.label['en']}: {when(e, 'en')}. {e.significance['en']}",

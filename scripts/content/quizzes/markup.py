@@ -8,20 +8,11 @@ own verdict.
 from __future__ import annotations
 
 from scripts.content.quizzes.model import Question, QuizError
+from scripts.core import words
 from scripts.core.languages import LANGS
 from scripts.site import upstream
 
-HEADING = {"ko": "스스로 확인하기", "en": "Check yourself"}
 HEADING_ID = "check-yourself"
-INTRO = {
-    "ko": "이 페이지에서 배운 내용을 문제로 확인해 보세요. 답을 고르면 바로 맞았는지와 그 까닭을 "
-          "보여 줍니다.",
-    "en": "Check what this page taught. Pick an answer and the quiz tells you at once whether "
-          "it is right, and why.",
-}
-CHOOSE_ALL = {"ko": "(맞는 것을 모두 고른 뒤 제출하세요.)",
-              "en": "(Choose every right answer, then submit.)"}
-EXPLANATION = {"ko": "풀이", "en": "Explanation"}
 
 
 def _quote(text: str) -> str:
@@ -38,21 +29,23 @@ def wrong_label(lang: str) -> str:
 def render_question(q: Question, lang: str) -> str:
     """One question as mkdocs-quiz markup: question, ``- [x]``/``- [ ]`` choices, feedback
     under each wrong choice, then the explanation (shown once answered)."""
+    w = words.section("quiz")[lang]
     lines = ["<quiz>", q.question[lang].strip()]
     if q.multiple:
-        lines[-1] += f"\n\n{CHOOSE_ALL[lang]}"
+        lines[-1] += f"\n\n{w['choose_all']}"
     lines.append("")
     for choice in q.choices:
         lines.append(f"- [{'x' if choice.correct else ' '}] {choice.text[lang].strip()}")
         if choice.feedback:
             lines.append(_quote(f"**{wrong_label(lang)}** {choice.feedback[lang].strip()}"))
-    lines += ["", f"**{EXPLANATION[lang]}.** {q.explanation[lang].strip()}", "</quiz>"]
+    lines += ["", f"**{w['explanation']}.** {q.explanation[lang].strip()}", "</quiz>"]
     return "\n".join(lines)
 
 
 def render_section(questions: list[Question], lang: str) -> str:
     """The quiz section that ends a page: heading, intro with reset, questions, score."""
-    parts = [f"## {HEADING[lang]} {{#{HEADING_ID}}}", INTRO[lang], "<!-- mkdocs-quiz intro -->"]
+    w = words.section("quiz")[lang]
+    parts = [f"## {w['heading']} {{#{HEADING_ID}}}", w["intro"], "<!-- mkdocs-quiz intro -->"]
     parts += [render_question(q, lang) for q in questions]
     parts.append("<!-- mkdocs-quiz results -->")
     return "\n\n".join(parts) + "\n"

@@ -1,0 +1,20 @@
+"""Run cache renders in fresh ``spawn`` processes, so they run the source on disk.
+
+A cache key hashes the source files on disk (``keys.py``); the render must run exactly that
+source. ``mkdocs serve`` reloads the hook on an edit but not the ``optim_ref`` and
+``scripts`` modules it imported, and a ``fork`` worker inherits them, so an in-process or
+forked render would store the old code's output under the new key. A ``spawn`` process
+imports everything from disk. Every renderer goes through here (figures, the timeline).
+Notebooks need nothing: nbclient runs them in a fresh kernel process already.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+
+
+def pool(workers: int) -> ProcessPoolExecutor:
+    """A pool of fresh ``spawn`` workers (never ``fork``, never this process)."""
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+
