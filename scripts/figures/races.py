@@ -3,7 +3,7 @@
 Learning rates come from the stated rule (optim_ref.tuning.best_lr) unless the registry
 fixes one; the alt text ("story") is written from the computed runs, so it says what
 actually happens in the animation: who reaches the minimum and when, who overshoots,
-who stops short, who diverges.
+who runs out of steps short of it, who settles elsewhere, who diverges.
 """
 
 from __future__ import annotations
@@ -29,10 +29,13 @@ TOPIC_KO = {"GD": "는", "Momentum": "은", "NAG": "는", "Adagrad": "는", "Ada
 
 RULE = {
     "ko": ("학습률 규칙: 1e-4부터 10까지 로그 간격 26개 값 가운데, 발산하지 않고 그림 밖으로 "
-           "나가지 않은 실행 중 마지막 손실이 가장 낮은 값(같으면 작은 값)."),
+           "나가지 않은 실행 중 마지막 손실이 가장 낮은 값. 마지막 손실이 그 값과 1e-12 안쪽으로 "
+           "같은 실행들 가운데서는 그 값에 1e-6 안쪽으로 가장 먼저 다가간 값, 그래도 같으면 "
+           "작은 값."),
     "en": ("Learning-rate rule: of 26 log-spaced values from 1e-4 to 10, the one whose run "
-           "ends with the lowest loss without diverging or leaving the picture (ties: the "
-           "smaller)."),
+           "ends with the lowest loss without diverging or leaving the picture; among runs "
+           "that end within 1e-12 of it, the first to get within 1e-6 of it, then the "
+           "smaller rate."),
 }
 RULE_SADDLE = {
     "ko": ("학습률 규칙: 안장점에는 최솟값이 없으므로, 1e-4부터 10까지 로그 간격 26개 값 가운데 "
@@ -124,13 +127,24 @@ def describe_run(run: Run, label: str, surface, lang: str) -> str:
                 return f"{topic}{how} {step}걸음째에 최솟값 {_fmt_point(end)} 근처에 닿습니다."
             how = ", overshooting and swinging back on the way" if swings else ""
             return f"{label} reaches the minimum near {_fmt_point(end)} by step {step}{how}."
+        n = loss.size - 1
+        # "settles": the last tenth of the steps moved it less than a thousandth of the
+        # window; otherwise it was still moving when the budget ended
+        tail = path[-1 - max(1, n // 10):]
+        settled = float(np.linalg.norm(np.diff(tail, axis=0), axis=1).sum()) < tol / 20
         if lang == "ko":
             how = "이리저리 흔들리다가 " if swings else ""
-            return (f"{topic} {how}최솟값에 닿지 못하고 {_fmt_point(end)}에서 멈춥니다"
-                    f"(손실 {loss[-1]:.3g}).")
-        how = "after swinging back and forth, " if swings else ""
-        return (f"{label} {how}stops short of the minimum at {_fmt_point(end)} "
-                f"(loss {loss[-1]:.3g}).")
+            if settled:
+                return (f"{topic} {how}최솟값이 아닌 {_fmt_point(end)}에 머뭅니다"
+                        f"(손실 {loss[-1]:.3g}).")
+            return (f"{topic} {how}최솟값에 닿기 전에 {n}걸음을 다 써서 {_fmt_point(end)}에서 "
+                    f"끝납니다(손실 {loss[-1]:.3g}).")
+        how = "swings back and forth, then " if swings else ""
+        if settled:
+            return (f"{label} {how}settles at {_fmt_point(end)}, which is not the minimum "
+                    f"(loss {loss[-1]:.3g}).")
+        return (f"{label} {how}runs out of its {n} steps at {_fmt_point(end)}, short of the "
+                f"minimum (loss {loss[-1]:.3g}).")
     if lang == "ko":
         return f"{topic} 안장점에서 벗어나 {_fmt_point(end)}까지 내려갑니다(손실 {loss[-1]:.3g})."
     return f"{label} escapes the saddle and slides down to {_fmt_point(end)} (loss {loss[-1]:.3g})."
