@@ -214,13 +214,14 @@ def _add(files: Files, config, src_uri: str, path: Path) -> None:
 def _placed(fig: Figure, paths: dict[str, Path], lang: str) -> markup.Placed:
     info = jobs.meta(paths)
     words = {
-        "optimizer": ", ".join(races.LABELS[o] for o in fig.optimizers),
+        "optimizer": ", ".join(races.label(o) for o in fig.optimizers),
         "surface": fig.surface,
         "surface_name": fig.surface_name[lang],
         "steps": fig.steps,
         "rule": info["rule"][lang],
         "lrs": info["lrs"],
         "story": info["story"][lang],
+        "facts": info.get("facts", {}).get(lang, ""),
     }
     if fig.kind == "trajectory":
         still = markup.site_path(fig.name, ".png")

@@ -29,6 +29,10 @@ COMMON_MODULES = (
 )
 #: the fits (scripts/render_fits.py and what it imports: data, losses, network, drawing)
 KIND_MODULES = {kind: ("scripts.figures.render_fits",) for kind in ("line-fit", "width-fit")}
+#: the analysis figures (scripts/figures/render_theory.py: optim_ref.analysis, viz.theory)
+KIND_MODULES.update({kind: ("scripts.figures.render_theory",)
+                     for kind in ("rate-beta", "ema-weights", "bias-correction",
+                                  "nag-lookahead")})
 
 
 @dataclass(frozen=True)
@@ -53,7 +57,10 @@ def _environment() -> dict[str, str]:
 def optimizer_modules(fig: Figure) -> list[str]:
     import optim_ref
 
-    return sorted({getattr(optim_ref, name).__module__ for name in fig.optimizers})
+    from scripts.figures.registry import base_optimizer
+
+    return sorted({getattr(optim_ref, base_optimizer(name)).__module__
+                   for name in fig.optimizers})
 
 
 #: the registry's code reads and checks figures.yml; what it parses is in the key
@@ -73,9 +80,11 @@ def jobs(figures: list[Figure]) -> list[Job]:
 
 
 def _render(job: Job, force: bool) -> tuple[str, dict[str, str], bool]:
-    from scripts.figures import render_fits, render_races
+    from scripts.figures import render_fits, render_races, render_theory
 
-    draw = render_fits.render if job.figure.kind in KIND_MODULES else render_races.render
+    draw = {"scripts.figures.render_fits": render_fits.render,
+            "scripts.figures.render_theory": render_theory.render}.get(
+        KIND_MODULES.get(job.figure.kind, ("",))[0], render_races.render)
     files, rendered = cache.store(
         KIND, key(job), lambda d: draw(job.figure, job.lang, d), force=force
     )

@@ -8,14 +8,14 @@ who runs out of steps short of it, who settles elsewhere, who diverges.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 import optim_ref
-from optim_ref import functions, tuning
+from optim_ref import analysis, functions, tuning
 from optim_ref.trajectory import Run
-from scripts.figures.registry import Figure
+from scripts.figures.registry import Figure, base_optimizer
 
 #: how the optimizers are called in figures: the same in both languages
 LABELS = {"SGD": "GD", "Momentum": "Momentum", "NAG": "NAG", "Adagrad": "Adagrad",
@@ -54,6 +54,8 @@ class Race:
     labels: tuple[str, ...]
     lrs: tuple[float, ...]
     runs: tuple[Run, ...]
+    #: runners whose beta is tuned (not the default 0.9), by label
+    betas: dict[str, float] = field(default_factory=dict)
 
     @property
     def paths(self) -> np.ndarray:
@@ -64,25 +66,46 @@ class Race:
         return np.concatenate([r.loss for r in self.runs])
 
 
+#: how a tuned runner is called in figures ("Momentum+polyak" -> "Momentum (Polyak)")
+TUNING_LABELS = {"polyak": "Polyak"}
+
+
+def label(opt: str) -> str:
+    name, _, tuned = opt.partition("+")
+    return LABELS[name] + (f" ({TUNING_LABELS[tuned]})" if tuned else "")
+
+
 def surface_of(fig: Figure):
+    if fig.angle:
+        return functions.rotated(fig.surface, fig.angle)
     return functions.get(fig.surface)
+
+
+def curvatures(surface) -> tuple[float, float]:
+    """The quadratic's Hessian eigenvalues (1 and kappa, whatever its angle)."""
+    return (1.0, float(surface.kappa))
 
 
 def compute(fig: Figure) -> Race:
     """Run every optimizer of the figure from the same start with the same budget."""
     surface = surface_of(fig)
     start = np.asarray(fig.start if fig.start is not None else surface.start, dtype=float)
-    lrs, runs = [], []
+    lrs, runs, betas = [], [], {}
     for name in fig.optimizers:
-        cls = getattr(optim_ref, name)
-        if fig.lr == "rule":
+        cls = getattr(optim_ref, base_optimizer(name))
+        if name.endswith("+polyak"):
+            lr, beta = analysis.polyak(curvatures(surface))
+            lrs.append(lr)
+            betas[label(name)] = beta
+            runs.append(optim_ref.run(cls(lr=lr, momentum=beta), surface, start[None], fig.steps))
+        elif fig.lr == "rule":
             choice = tuning.best_lr(cls, surface, start, fig.steps)
             lrs.append(choice.lr)
             runs.append(choice.run)
         else:
             lrs.append(float(fig.lr))
             runs.append(optim_ref.run(cls(lr=float(fig.lr)), surface, start[None], fig.steps))
-    return Race(fig, tuple(LABELS[n] for n in fig.optimizers), tuple(lrs), tuple(runs))
+    return Race(fig, tuple(label(n) for n in fig.optimizers), tuple(lrs), tuple(runs), betas)
 
 
 def rule_text(fig: Figure, lang: str) -> str:
@@ -94,7 +117,9 @@ def rule_text(fig: Figure, lang: str) -> str:
 def lrs_text(race: Race) -> str:
     if len(race.runs) == 1:
         return f"{race.lrs[0]:.3g}"
-    return ", ".join(f"{label} {lr:.3g}" for label, lr in zip(race.labels, race.lrs, strict=True))
+    betas = race.betas
+    return ", ".join(f"{name} {lr:.3g}" + (f" (β {betas[name]:.3g})" if name in betas else "")
+                     for name, lr in zip(race.labels, race.lrs, strict=True))
 
 
 def _fmt_point(p: np.ndarray) -> str:
