@@ -574,3 +574,155 @@ def test_the_rmsprop_page_explains_the_late_jump_of_its_run():
     for text in _both("optimizers/rmsprop"):
         for value in stated:
             assert value in text, value
+
+
+# ---- issue 13, the figures: each sentence about an analysis figure or a new race ----------
+
+
+def _figure(name: str) -> registry.Figure:
+    return registry.by_name(registry.load())[name]
+
+
+def _steps_below(race: races.Race) -> dict[str, int]:
+    """Steps to loss < 1e-6 of the runs that get there (Adadelta does not, in 400 steps)."""
+    return {label: _first_below(run) for label, run in zip(race.labels, race.runs, strict=True)
+            if (run.loss[0] < 1e-6).any()}
+
+
+def _reach(race: races.Race) -> dict[str, int]:
+    fn = races.surface_of(race.figure)
+    return {label: int(re.search(r"by step (\d+)", races.describe_run(run, label, fn, "en"))[1])
+            for label, run in zip(race.labels, race.runs, strict=True)}
+
+
+def test_the_rate_against_beta_is_the_heavy_ball_analysis_and_the_runs():
+    from scripts.figures import theory
+
+    r = theory.compute_rate_beta(_figure("momentum-rate-beta"))
+    for b, eta, rate in zip(r.beta, r.eta, r.rate, strict=True):  # against np.roots
+        assert rate == pytest.approx(_rate(eta, b), abs=1e-12)
+        if b >= r.beta_star:
+            assert rate == pytest.approx(np.sqrt(b), abs=1e-9)
+    gap = np.abs(r.measured - r.rate)
+    stated = {"gd": f"{r.rate[0]:.3f}", "star": f"{r.beta_star:.3f}",
+              "at star": f"{r.curve_rate.min():.3f}", "gap": f"{gap.max():.3f}",
+              "gap beta": f"{r.beta[np.argmax(gap)]:g}"}
+    assert stated == {"gd": "0.818", "star": "0.270", "at star": "0.520", "gap": "0.010",
+                      "gap beta": "0.27"}
+    for text in _both("optimizers/momentum"):
+        for value in stated.values():
+            assert value in text, value
+
+
+def test_the_tuned_race_is_polyaks_pair_and_reaches_the_minimum_first():
+    race = _race_of("race-quadratic-tuned")
+    reach = _reach(race)
+    assert f"{race.lrs[2]:.3f}" == "0.231" and f"{race.betas['Momentum (Polyak)']:.3f}" == "0.270"
+    assert (reach["Momentum (Polyak)"], reach["GD"], reach["Momentum"]) == (8, 17, 40)
+    for text in _both("optimizers/momentum"):
+        paragraph = next(p for p in text.split("\n\n") if "Polyak" in p and "0.231" in p)
+        for n in ("8", "17", "40", "0.231", "0.270"):
+            assert n in paragraph, n
+
+
+def test_the_ema_weights_are_adams_and_the_page_states_their_shares():
+    from scripts.figures import theory
+
+    w = theory.compute_weights(_figure("ema-weights"))
+    for b, weights in zip(w.beta, w.weights, strict=True):
+        assert np.allclose(weights, (1 - b) * b ** w.k, rtol=1e-12)
+    shares = [f"{100 * s:.0f}%" for s in w.share]
+    assert shares == ["75%", "65%", "63%"]
+    for text in _both("optimizers/momentum"):
+        for share in shares:
+            assert share in text
+
+
+def test_the_bias_correction_figure_is_adams_state():
+    from scripts.figures import theory
+
+    b = theory.compute_bias(_figure("adam-bias-correction"))
+    const, noisy = b.panels
+    t = np.arange(1, b.steps + 1)
+    assert np.allclose(const["m"], 1 - 0.9 ** t, rtol=1e-12)  # E[m_t] = (1 - beta1^t) g
+    assert np.allclose(const["m_hat"], 1.0, rtol=1e-12)
+    assert noisy["m_hat"][0] == pytest.approx(noisy["g"][0], rel=1e-12)
+    stated = (f"{const['m'][0]:.2f}", str(int(np.flatnonzero(const["m"] >= 0.5)[0]) + 1))
+    assert stated == ("0.10", "7")
+    for text in _both("optimizers/adam"):
+        paragraph = next(p for p in text.split("\n\n") if "30" in p and "0.10" in p)
+        assert all(v in paragraph for v in stated)
+
+
+def test_the_nag_diagram_is_one_step_of_each_from_the_same_state():
+    from scripts.figures import theory
+
+    a = theory.compute_lookahead(_figure("nag-lookahead"))
+    quad = functions.get("quadratic")
+    ahead = a.point + a.momentum
+    # momentum's and NAG's next points are the two sums the diagram draws
+    assert np.allclose(a.next_momentum, a.point + a.momentum + a.grad_here, atol=1e-12)
+    assert np.allclose(a.next_nag, ahead - a.lr * quad.grad(ahead), atol=1e-12)
+    # "the slide carries it further up the far wall, where the slope is steeper"
+    assert a.point[1] < 0 and ahead[1] < a.point[1]
+    assert abs(a.grad_ahead[1]) > abs(a.grad_here[1])
+    stated = (f"{a.point[1]:.2f}", f"{ahead[1]:.2f}", f"{np.linalg.norm(a.next_nag):.3f}",
+              f"{np.linalg.norm(a.next_momentum):.3f}", str(a.after), f"{a.lr:g}")
+    assert stated == ("-0.24", "-0.65", "1.724", "1.760", "3", "0.04")
+    for text in _both("optimizers/nag"):
+        for v in stated:
+            assert v.replace("-", "−") in text or v in text, v
+
+
+def test_the_nag_page_compares_nag_and_momentum_at_one_rate():
+    nag = _race_of("path-nag-quadratic").lrs[0]
+    mom = _race_of("path-momentum-quadratic").lrs[0]
+    race = _race_of("race-nag-momentum-quadratic")
+    assert race.lrs[0] == race.lrs[1] == 0.04
+    reach = _reach(race)
+    fn = functions.get("quadratic")
+    stories = {lab: races.describe_run(r, lab, fn, "en") for lab, r in
+               zip(race.labels, race.runs, strict=True)}
+    assert "overshooting" in stories["Momentum"] and "overshooting" not in stories["NAG"]
+    m, n = (r.loss[0] for r in race.runs)
+    assert np.all(n[3:] < m[3:]) and not n[2] < m[2]  # "below momentum's from step 3 on"
+    for text in _both("optimizers/nag"):
+        assert f"{nag:.3g}" in text and f"{mom:.3g}" in text
+        paragraph = next(p for p in text.split("\n\n") if "0.04" in p and "23" in p)
+        for v in (str(reach["Momentum"]), str(reach["NAG"]), "3"):
+            assert v in paragraph
+
+
+def test_the_rotated_races_are_what_the_pages_say():
+    aligned, rotated = (_steps_below(_race_of(n)) for n in ("race-quadratic",
+                                                            "race-quadratic-rotated"))
+    assert (aligned["RMSprop"], aligned["Adam"], rotated["RMSprop"], rotated["Adam"]) == (
+        9, 74, 90, 95)
+    assert rotated["Adagrad"] == rotated["GD"] - 1 and rotated["GD"] < min(
+        rotated["RMSprop"], rotated["Adam"])
+    for page in ("summary", "optimizers/adam"):
+        for text in _both(page):
+            paragraph = next(p for p in text.split("\n\n") if "95" in p and "<svg" not in p)
+            for n in (rotated["Adam"], aligned["Adam"], rotated["GD"] if "adam" in page else 90):
+                assert str(n) in paragraph, (page, n)
+
+
+def test_the_rotated_saddle_sentences_are_what_the_runs_give():
+    def finals(name):
+        race = _race_of(name)
+        return dict(zip(race.labels, race.lrs, strict=True)), {
+            lab: float(r.loss[0, -1]) for lab, r in zip(race.labels, race.runs, strict=True)}
+
+    lr_a, aligned = finals("race-saddle")
+    lr_r, rotated = finals("race-saddle-rotated")
+    for lab in ("GD", "Momentum", "NAG"):  # the same problem in other axes
+        assert lr_a[lab] == lr_r[lab] and rotated[lab] == pytest.approx(aligned[lab], abs=1e-12)
+    for lab in ("Adagrad", "Adam"):
+        assert max(rotated[k] for k in ("GD", "Momentum", "NAG")) > rotated[lab] > aligned[lab]
+    for lab in ("RMSprop", "Adadelta"):
+        assert rotated[lab] < aligned[lab] and lr_r[lab] != lr_a[lab]
+    for text in _both("summary"):
+        paragraph = next(p for p in text.split("\n\n") if "−0.368" in p)
+        for lab in ("GD", "Momentum", "NAG", "Adagrad", "Adam", "RMSprop", "Adadelta"):
+            for value in (rotated[lab], aligned[lab]):
+                assert f"{value:.3g}".replace("-", "−") in paragraph, (lab, value)
