@@ -58,7 +58,10 @@ def best_rate(beta: float, curvatures: Sequence[float], n: int = 200_001) -> tup
 
 
 def polyak(curvatures: Sequence[float]) -> tuple[float, float]:
-    """Polyak's tuned (eta, beta): ``4 / (sqrt L + sqrt mu)^2`` and ``((sqrt k - 1)/(sqrt k + 1))^2``."""
+    """Polyak's tuned (eta, beta) for curvatures from mu to L, with k = L / mu:
+
+    ``eta = 4 / (sqrt L + sqrt mu)^2`` and ``beta = ((sqrt k - 1) / (sqrt k + 1))^2``.
+    """
     lo, hi = float(min(curvatures)), float(max(curvatures))
     s = np.sqrt(hi / lo)
     return 4.0 / (np.sqrt(lo) + np.sqrt(hi)) ** 2, float(((s - 1.0) / (s + 1.0)) ** 2)

@@ -420,7 +420,7 @@ def get(name: str, **params) -> Surface:
 
 
 def rotated(name: str, angle: float, **params) -> Surface:
-    """The surface called ``name`` turned by ``angle`` degrees (the quadratic by its own ``angle``)."""
+    """The surface ``name`` turned by ``angle`` degrees (the quadratic by its own ``angle``)."""
     if name == Quadratic.name:
         return get(name, **params, angle=angle)
     return Rotated(get(name, **params), float(angle))

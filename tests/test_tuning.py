@@ -1,4 +1,5 @@
-"""optim_ref.tuning.best_lr: the lowest final loss wins; ties go to the fastest, then the smaller rate."""
+"""optim_ref.tuning.best_lr: the lowest final loss wins; ties go to the fastest, then the
+smaller rate."""
 
 import numpy as np
 

@@ -56,7 +56,6 @@ def _environment() -> dict[str, str]:
 
 def optimizer_modules(fig: Figure) -> list[str]:
     import optim_ref
-
     from scripts.figures.registry import base_optimizer
 
     return sorted({getattr(optim_ref, base_optimizer(name)).__module__

@@ -48,7 +48,7 @@ def compute_rate_beta(fig: Figure) -> RateBeta:
     surface = races.surface_of(fig)
     lams = races.curvatures(surface)
     curve = np.array([analysis.best_rate(b, lams, n=20_001)[1] for b in CURVE])
-    best = [analysis.best_rate(b, lams) for b in fig.betas]
+    best = [analysis.best_rate(b, lams, n=50_001) for b in fig.betas]
     measured = []
     for b, (eta, _) in zip(fig.betas, best, strict=True):
         run = optim_ref.run(optim_ref.Momentum(lr=eta, momentum=b), surface,
@@ -62,7 +62,8 @@ def compute_rate_beta(fig: Figure) -> RateBeta:
 def rate_beta_facts(r: RateBeta, lang: str) -> str:
     pairs = ", ".join(f"β {b:g}: {rate:.3f}" for b, rate in zip(r.beta, r.rate, strict=True))
     if lang == "ko":
-        return (f"학습률을 가장 잘 골랐을 때의 수렴률은 {pairs}입니다. β* = {r.beta_star:.3f}부터는 "
+        return (f"학습률을 가장 잘 골랐을 때의 수렴률은 {pairs}입니다. "
+                f"β* = {r.beta_star:.3f}부터는 "
                 "√β와 같습니다.")
     return f"The best rates are {pairs}; from β* = {r.beta_star:.3f} on the rate equals √β."
 
@@ -77,8 +78,8 @@ def rate_beta_story(r: RateBeta, lang: str) -> str:
                 f"{r.curve_rate[i0]:.3f}에 이르고, 그 뒤로는 점선 √β 위를 따라 1로 올라갑니다. "
                 f"점은 그 학습률로 {RATE_STEPS}걸음 달린 실행에서 잰 수렴률로, 실선과 가장 크게 "
                 f"다른 곳이 β = {worst:g}에서 {gap:.3f}입니다.")
-    return (f"Plot of the convergence rate against β. The solid line (the rate at the best learning "
-            f"rate) falls from {r.curve_rate[0]:.3f} at β = 0 to its lowest, "
+    return (f"Plot of the convergence rate against β. The solid line (the rate at the best "
+            f"learning rate) falls from {r.curve_rate[0]:.3f} at β = 0 to its lowest, "
             f"{r.curve_rate[i0]:.3f}, near β = {r.curve_beta[i0]:.2f}, then follows the dashed √β "
             f"up toward 1. The dots, rates measured from {RATE_STEPS}-step runs at that learning "
             f"rate, differ from the line by at most {gap:.3f} (at β = {worst:g}).")
@@ -124,7 +125,8 @@ def weights_facts(w: Weights, lang: str) -> str:
 def weights_story(w: Weights, lang: str) -> str:
     newest = ", ".join(f"{x[0]:.3g}" for x in w.weights)
     if lang == "ko":
-        return (f"세로축이 로그 눈금인 그래프. β = {', '.join(f'{b:g}' for b in w.beta)}의 세 직선이 "
+        return (f"세로축이 로그 눈금인 그래프. "
+                f"β = {', '.join(f'{b:g}' for b in w.beta)}의 세 직선이 "
                 f"각각 {newest}에서 시작해 β가 작을수록 가파르게 내려가고, 점선은 창의 길이("
                 f"{', '.join(f'{n:g}' for n in w.window)})를 표시합니다. {weights_facts(w, 'ko')}")
     return (f"Plot with a log scale. Three straight lines for β = "
@@ -182,8 +184,9 @@ def bias_story(b: Bias, lang: str) -> str:
         return (f"두 칸짜리 그래프. 왼쪽은 기울기가 늘 1일 때, 오른쪽은 평균 1, 표준편차 {NOISE}인 "
                 f"잡음 섞인 기울기일 때 {b.steps}걸음 동안의 m_t(점선)와 m̂_t(실선)입니다. "
                 f"{bias_facts(b, 'ko')} 잡음이 있어도 m_t는 0에서 천천히 올라오고(첫 걸음 "
-                f"{noisy['m'][0]:.2f}), m̂_t는 첫 걸음부터 기울기 크기 근처({noisy['m_hat'][0]:.2f})에 "
-                f"있으며, {last}걸음째에는 m_t = {noisy['m'][-1]:.2f}, m̂_t = {noisy['m_hat'][-1]:.2f}로 "
+                f"{noisy['m'][0]:.2f}), m̂_t는 첫 걸음부터 기울기 크기 근처"
+                f"({noisy['m_hat'][0]:.2f})에 있으며, {last}걸음째에는 "
+                f"m_t = {noisy['m'][-1]:.2f}, m̂_t = {noisy['m_hat'][-1]:.2f}로 "
                 "거의 같아집니다.")
     return (f"Two panels: m_t (dashed) and m̂_t (solid) over {b.steps} steps, on the left for a "
             f"gradient that is always 1, on the right for a noisy gradient with mean 1 and "
@@ -247,12 +250,14 @@ def lookahead_story(a: LookAhead, lang: str) -> str:
 
     ahead = a.point + a.momentum
     if lang == "ko":
-        return (f"이차 함수의 등고선 일부를 확대한 그림. 현재 점 {pt(a.point)}에서 관성 걸음 −ηβa가 "
-                f"미리 볼 점 {pt(ahead)}까지 이어집니다. 그 끝에서 모멘텀은 현재 점에서 잰 기울기 걸음을, "
+        return (f"이차 함수의 등고선 일부를 확대한 그림. 현재 점 {pt(a.point)}에서 "
+                f"관성 걸음 −ηβa가 미리 볼 점 {pt(ahead)}까지 이어집니다. "
+                f"그 끝에서 모멘텀은 현재 점에서 잰 기울기 걸음을, "
                 f"NAG는 미리 볼 점에서 잰 기울기 걸음을 더해, 모멘텀은 {pt(a.next_momentum)}, "
                 f"NAG는 {pt(a.next_nag)}에 닿습니다. {lookahead_facts(a, 'ko')}")
     return (f"A zoomed part of the quadratic's contours. From the current point {pt(a.point)} the "
-            f"momentum step −ηβa leads to the look-ahead point {pt(ahead)}. At its tip momentum adds "
+            f"momentum step −ηβa leads to the look-ahead point {pt(ahead)}. At its tip momentum "
+            f"adds "
             f"the gradient step measured at the current point and NAG the one measured at the "
             f"look-ahead point, so momentum lands at {pt(a.next_momentum)} and NAG at "
             f"{pt(a.next_nag)}. {lookahead_facts(a, 'en')}")
