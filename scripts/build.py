@@ -32,7 +32,7 @@ from scripts.content.timeline import Event, load_timeline
 from scripts.core import cache
 from scripts.core.datafile import DataFileError
 from scripts.explorer import page as explorer_page
-from scripts.figures import jobs, labels, markup
+from scripts.figures import jobs, labels, markup, races
 from scripts.figures.registry import Figure, RegistryError, load
 from scripts.site import katex, language_homes, notebooks, snippets, translations, upstream, wheel
 
@@ -217,13 +217,14 @@ def _add(files: Files, config, src_uri: str, path: Path) -> None:
 def _placed(fig: Figure, paths: dict[str, Path], lang: str) -> markup.Placed:
     info = jobs.meta(paths)
     words = {
-        "optimizer": ", ".join(labels.label(o) for o in fig.optimizers),
+        "optimizer": ", ".join(races.label(o) for o in fig.optimizers),
         "surface": fig.surface,
         "surface_name": fig.surface_name[lang],
         "steps": fig.steps,
         "rule": info["rule"][lang],
         "lrs": info["lrs"],
         "story": info["story"][lang],
+        "facts": info.get("facts", {}).get(lang, ""),
     }
     if fig.kind == "trajectory":
         still = markup.site_path(fig.name, ".png")

@@ -204,3 +204,59 @@ def test_a_korean_figure_renders_every_glyph(tmp_path, caplog):
     assert (tmp_path / "race-saddle-loss.png").stat().st_size > 10_000
     meta = json.loads((tmp_path / "meta.json").read_text(encoding="utf-8"))
     assert set(meta["story"]) == {"ko", "en"} and "GD" in meta["story"]["ko"]
+
+
+def _entry(data, name):
+    return next(e for e in data["figures"] if e["name"] == name)
+
+
+@pytest.mark.parametrize(("mutate", "figure", "field"), [
+    (lambda d: _entry(d, "momentum-rate-beta").pop("betas"), "momentum-rate-beta", "betas"),
+    (lambda d: _entry(d, "momentum-rate-beta").update(betas=[1.0]), "momentum-rate-beta",
+     "betas.0"),
+    (lambda d: _entry(d, "ema-weights").update(surface="quadratic"), "ema-weights", "surface"),
+    (lambda d: _entry(d, "nag-lookahead").pop("lr"), "nag-lookahead", "lr"),
+    (lambda d: _entry(d, "race-quadratic-tuned")["optimizers"].append("Adam+polyak"),
+     "race-quadratic-tuned", "optimizers"),
+    (lambda d: _entry(d, "race-quadratic-tuned").update(surface="beale"),
+     "race-quadratic-tuned", "optimizers"),
+    (lambda d: _entry(d, "race-{surface}-rotated").update(angle="thirty"),
+     "race-{surface}-rotated", "angle"),
+])
+def test_a_bad_analysis_entry_names_the_figure_and_the_field(mutate, figure, field):
+    message = str(_broken(mutate))
+    assert f"figure {figure!r}" in message and f"field {field!r}" in message
+
+
+@pytest.mark.parametrize("name", ["momentum-rate-beta", "ema-weights", "adam-bias-correction",
+                                  "nag-lookahead"])
+def test_an_analysis_figure_renders_in_korean_with_every_glyph(name, tmp_path, caplog):
+    import logging
+    import warnings
+
+    from scripts.figures import render_theory
+
+    fig = registry.by_name(registry.load())[name]
+    assert fig.localized and "betas" in fig.params()
+    with warnings.catch_warnings(record=True) as caught, caplog.at_level(logging.WARNING):
+        warnings.simplefilter("always")
+        render_theory.render(fig, "ko", tmp_path)
+    messages = [str(w.message) for w in caught] + [r.getMessage() for r in caplog.records]
+    assert not [m for m in messages if "glyph" in m.lower()], messages
+    png = (tmp_path / f"{name}.png").read_bytes()
+    assert len(png) > 10_000
+    meta = json.loads((tmp_path / "meta.json").read_text(encoding="utf-8"))
+    assert set(meta["facts"]) == set(meta["story"]) == {"ko", "en"}
+    assert all(meta["story"][lang] for lang in ("ko", "en"))
+    again = tmp_path / "again"
+    again.mkdir()
+    render_theory.render(fig, "ko", again)
+    assert (again / f"{name}.png").read_bytes() == png  # deterministic
+
+
+def test_a_rotated_race_turns_its_surface_and_keys_its_angle():
+    figs = registry.by_name(registry.load())
+    rotated, aligned = figs["race-saddle-rotated"], figs["race-saddle"]
+    assert rotated.angle == 30.0 and rotated.params()["angle"] == 30.0
+    assert "angle" not in aligned.params()
+    assert jobs.key(jobs.Job(rotated, None)) != jobs.key(jobs.Job(aligned, None))

@@ -33,12 +33,17 @@ KIND_MODULES.update({kind: ("scripts.figures.render_stochastic",)
                      for kind in ("sgd-batches", "sgd-decay", "noise-spread", "schedule-shapes")})
 #: the real-data figure (scripts/figures/render_training.py: digits, network, drawing)
 KIND_MODULES["training"] = ("scripts.figures.render_training",)
+#: the analysis figures (scripts/figures/render_theory.py: optim_ref.analysis, viz.theory)
+KIND_MODULES.update({kind: ("scripts.figures.render_theory",)
+                     for kind in ("rate-beta", "ema-weights", "bias-correction",
+                                  "nag-lookahead")})
 #: the sections of core/words.yml a render writes (on the picture, or in meta.json's rule);
 #: the stochastic and training kinds keep their words beside their own renderers
 KIND_WORDS = {"trajectory": ("rule",), "loss": ("rule", "loss_axes"),
               "line-fit": ("fit",), "width-fit": ("fit",), "singular-values": ("fit",),
               "sgd-batches": (), "sgd-decay": (), "noise-spread": (), "schedule-shapes": (),
-              "training": ()}
+              "training": (), "rate-beta": (), "ema-weights": (), "bias-correction": (),
+              "nag-lookahead": ()}
 
 
 @dataclass(frozen=True)
@@ -62,8 +67,10 @@ def _environment() -> dict[str, str]:
 
 def optimizer_modules(fig: Figure) -> list[str]:
     import optim_ref
+    from scripts.figures.registry import base_optimizer
 
-    return sorted({getattr(optim_ref, name).__module__ for name in fig.optimizers})
+    return sorted({getattr(optim_ref, base_optimizer(name)).__module__
+                   for name in fig.optimizers})
 
 
 #: the registry's code reads and checks figures.yml; what it parses is in the key
@@ -84,10 +91,17 @@ def jobs(figures: list[Figure]) -> list[Job]:
 
 
 def _render(job: Job, force: bool) -> tuple[str, dict[str, str], bool]:
-    from scripts.figures import render_fits, render_races, render_stochastic, render_training
+    from scripts.figures import (
+        render_fits,
+        render_races,
+        render_stochastic,
+        render_theory,
+        render_training,
+    )
 
     renderer = {"scripts.figures.render_fits": render_fits.render,
                 "scripts.figures.render_stochastic": render_stochastic.render,
+                "scripts.figures.render_theory": render_theory.render,
                 "scripts.figures.render_training": render_training.render}
     draw = renderer[KIND_MODULES[job.figure.kind][0]] if job.figure.kind in KIND_MODULES \
         else render_races.render

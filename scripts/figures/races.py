@@ -3,21 +3,21 @@
 Learning rates come from the stated rule (optim_ref.tuning.best_lr) unless the registry
 fixes one; the alt text ("story") is written from the computed runs, so it says what
 actually happens in the animation: who reaches the minimum and when, who overshoots,
-who stops short, who diverges.
+who runs out of steps short of it, who settles elsewhere, who diverges.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 import optim_ref
-from optim_ref import functions, tuning
+from optim_ref import analysis, functions, tuning
 from optim_ref.trajectory import Run
 from scripts.core import words
 from scripts.figures import labels
-from scripts.figures.registry import Figure
+from scripts.figures.registry import Figure, base_optimizer
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,8 @@ class Race:
     labels: tuple[str, ...]
     lrs: tuple[float, ...]
     runs: tuple[Run, ...]
+    #: runners whose beta is tuned (not the default 0.9), by label
+    betas: dict[str, float] = field(default_factory=dict)
 
     @property
     def paths(self) -> np.ndarray:
@@ -38,25 +40,46 @@ class Race:
         return np.concatenate([r.loss for r in self.runs])
 
 
+#: how a tuned runner is called in figures ("Momentum+polyak" -> "Momentum (Polyak)")
+TUNING_LABELS = {"polyak": "Polyak"}
+
+
+def label(opt: str) -> str:
+    name, _, tuned = opt.partition("+")
+    return labels.label(name) + (f" ({TUNING_LABELS[tuned]})" if tuned else "")
+
+
 def surface_of(fig: Figure):
+    if fig.angle:
+        return functions.rotated(fig.surface, fig.angle)
     return functions.get(fig.surface)
+
+
+def curvatures(surface) -> tuple[float, float]:
+    """The quadratic's Hessian eigenvalues (1 and kappa, whatever its angle)."""
+    return (1.0, float(surface.kappa))
 
 
 def compute(fig: Figure) -> Race:
     """Run every optimizer of the figure from the same start with the same budget."""
     surface = surface_of(fig)
     start = np.asarray(fig.start if fig.start is not None else surface.start, dtype=float)
-    lrs, runs = [], []
+    lrs, runs, betas = [], [], {}
     for name in fig.optimizers:
-        cls = getattr(optim_ref, name)
-        if fig.lr == "rule":
+        cls = getattr(optim_ref, base_optimizer(name))
+        if name.endswith("+polyak"):
+            lr, beta = analysis.polyak(curvatures(surface))
+            lrs.append(lr)
+            betas[label(name)] = beta
+            runs.append(optim_ref.run(cls(lr=lr, momentum=beta), surface, start[None], fig.steps))
+        elif fig.lr == "rule":
             choice = tuning.best_lr(cls, surface, start, fig.steps)
             lrs.append(choice.lr)
             runs.append(choice.run)
         else:
             lrs.append(float(fig.lr))
             runs.append(optim_ref.run(cls(lr=float(fig.lr)), surface, start[None], fig.steps))
-    return Race(fig, tuple(labels.label(n) for n in fig.optimizers), tuple(lrs), tuple(runs))
+    return Race(fig, tuple(label(n) for n in fig.optimizers), tuple(lrs), tuple(runs), betas)
 
 
 def rule_text(fig: Figure, lang: str) -> str:
@@ -69,7 +92,9 @@ def rule_text(fig: Figure, lang: str) -> str:
 def lrs_text(race: Race) -> str:
     if len(race.runs) == 1:
         return f"{race.lrs[0]:.3g}"
-    return ", ".join(f"{label} {lr:.3g}" for label, lr in zip(race.labels, race.lrs, strict=True))
+    betas = race.betas
+    return ", ".join(f"{name} {lr:.3g}" + (f" (β {betas[name]:.3g})" if name in betas else "")
+                     for name, lr in zip(race.labels, race.lrs, strict=True))
 
 
 def _fmt_point(p: np.ndarray) -> str:
@@ -102,13 +127,24 @@ def describe_run(run: Run, label: str, surface, lang: str) -> str:
                 return f"{topic}{how} {step}걸음째에 최솟값 {_fmt_point(end)} 근처에 닿습니다."
             how = ", overshooting and swinging back on the way" if swings else ""
             return f"{label} reaches the minimum near {_fmt_point(end)} by step {step}{how}."
+        n = loss.size - 1
+        # "settles": the last tenth of the steps moved it less than a thousandth of the
+        # window; otherwise it was still moving when the budget ended
+        tail = path[-1 - max(1, n // 10):]
+        settled = float(np.linalg.norm(np.diff(tail, axis=0), axis=1).sum()) < tol / 20
         if lang == "ko":
             how = "이리저리 흔들리다가 " if swings else ""
-            return (f"{topic} {how}최솟값에 닿지 못하고 {_fmt_point(end)}에서 멈춥니다"
-                    f"(손실 {loss[-1]:.3g}).")
-        how = "after swinging back and forth, " if swings else ""
-        return (f"{label} {how}stops short of the minimum at {_fmt_point(end)} "
-                f"(loss {loss[-1]:.3g}).")
+            if settled:
+                return (f"{topic} {how}최솟값이 아닌 {_fmt_point(end)}에 머뭅니다"
+                        f"(손실 {loss[-1]:.3g}).")
+            return (f"{topic} {how}최솟값에 닿기 전에 {n}걸음을 다 써서 {_fmt_point(end)}에서 "
+                    f"끝납니다(손실 {loss[-1]:.3g}).")
+        how = "swings back and forth, then " if swings else ""
+        if settled:
+            return (f"{label} {how}settles at {_fmt_point(end)}, which is not the minimum "
+                    f"(loss {loss[-1]:.3g}).")
+        return (f"{label} {how}runs out of its {n} steps at {_fmt_point(end)}, short of the "
+                f"minimum (loss {loss[-1]:.3g}).")
     if lang == "ko":
         return f"{topic} 안장점에서 벗어나 {_fmt_point(end)}까지 내려갑니다(손실 {loss[-1]:.3g})."
     return f"{label} escapes the saddle and slides down to {_fmt_point(end)} (loss {loss[-1]:.3g})."

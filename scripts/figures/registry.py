@@ -24,7 +24,8 @@ from scripts.core.languages import LANGS
 REGISTRY = Path(__file__).with_name("figures.yml")
 
 KINDS = ("trajectory", "loss", "line-fit", "width-fit", "sgd-batches", "sgd-decay",
-         "noise-spread", "schedule-shapes", "training", "singular-values")
+         "noise-spread", "schedule-shapes", "training", "singular-values", "rate-beta",
+         "ema-weights", "bias-correction", "nag-lookahead")
 #: kinds that fit a model to data rather than race over a surface (scripts/fits.py)
 FIT_KINDS = ("line-fit", "width-fit", "singular-values")
 #: what a singular-values figure orthogonalizes with (a matrix, not a point)
@@ -37,7 +38,15 @@ STOCHASTIC_KINDS = ("sgd-batches", "sgd-decay", "noise-spread", "schedule-shapes
 TRAINING_KINDS = ("training",)
 #: kinds that show data, not one of the surfaces of optim_ref.functions
 DATA_KINDS = FIT_KINDS + STOCHASTIC_KINDS + TRAINING_KINDS
-PLACEHOLDERS = {"optimizer", "surface", "steps", "rule", "lrs", "story", "surface_name"}
+#: kinds that draw the analysis beside the races (scripts/figures/theory.py), and the surface
+#: each needs (None: it draws no surface)
+THEORY_KINDS = {"rate-beta": "quadratic", "ema-weights": None, "bias-correction": None,
+                "nag-lookahead": "quadratic"}
+#: suffixes an optimizer may carry instead of the learning-rate rule: "Momentum+polyak" is
+#: Momentum with Polyak's tuned eta and beta for the quadratic's curvatures
+TUNINGS = {"polyak": ("Momentum", "NAG")}
+PLACEHOLDERS = {"optimizer", "surface", "steps", "rule", "lrs", "story", "surface_name",
+                "facts"}
 NAME_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 OPTIMIZERS = tuple(optim_ref.LECTURE + optim_ref.AFTER_ADAM + optim_ref.NEWER_POINT)
 
@@ -62,6 +71,9 @@ ENTRY_SCHEMA = {
         "start": {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2},
         "losses": {"type": "array", "minItems": 1, "uniqueItems": True,
                    "items": {"enum": list(FIT_LOSSES)}},
+        "angle": {"type": "number", "minimum": -360, "maximum": 360},
+        "betas": {"type": "array", "minItems": 1, "maxItems": 12, "uniqueItems": True,
+                  "items": {"type": "number", "minimum": 0, "exclusiveMaximum": 1}},
         "widths": {"type": "array", "minItems": 1, "maxItems": 6,
                    "items": {"type": "integer", "minimum": 1, "maximum": 500}},
         "each": {
@@ -99,11 +111,13 @@ class Figure:
     surface_name: dict[str, str] = field(compare=False)
     losses: tuple[str, ...] = ()  # line-fit: one fitted line per loss
     widths: tuple[int, ...] = ()  # width-fit: one network per hidden width
+    angle: float = 0.0  # the surface turned by this many degrees (functions.rotated)
+    betas: tuple[float, ...] = ()  # rate-beta: the betas run; ema-weights: one line each
 
     @property
     def localized(self) -> bool:
         """Figures with words (axis labels) are drawn once per language."""
-        return self.kind == "loss" or self.kind in DATA_KINDS
+        return self.kind == "loss" or self.kind in DATA_KINDS or self.kind in THEORY_KINDS
 
     def params(self) -> dict[str, Any]:
         """What determines the pixels (captions do not: editing one re-renders nothing)."""
@@ -114,6 +128,10 @@ class Figure:
         }
         if self.kind in FIT_KINDS:
             params.update(losses=list(self.losses), widths=list(self.widths))
+        if self.angle:
+            params["angle"] = self.angle
+        if self.kind in THEORY_KINDS:
+            params["betas"] = list(self.betas)
         return params
 
 
@@ -198,10 +216,12 @@ def parse(data: Any, path: Path = REGISTRY) -> list[Figure]:
                 _check_stochastic(path, name, item)
             elif item["kind"] == "training":
                 _check_training(path, name, item)
+            elif item["kind"] in THEORY_KINDS:
+                _check_theory(path, name, item)
             elif surface not in functions.NAMES:
                 raise _fail(path, name, "surface",
                             f"unknown surface {surface!r}; known: {list(functions.NAMES)}")
-            shown = names.get(surface) if item["kind"] not in DATA_KINDS else {
+            shown = names.get(surface) if surface is not None else {
                 lang: "-" for lang in LANGS}  # a fit shows data, not a surface
             if not isinstance(shown, dict) or any(
                     not isinstance(shown.get(lang), str) or not shown[lang] for lang in LANGS):
@@ -209,6 +229,14 @@ def parse(data: Any, path: Path = REGISTRY) -> list[Figure]:
                             f"surface_names.{surface} needs a name in each of {list(LANGS)}")
             allowed = MATRIX_OPTIMIZERS if item["kind"] == "singular-values" else OPTIMIZERS
             for opt in item["optimizers"]:
+                opt, _, tuning = opt.partition("+")
+                if tuning and (tuning not in TUNINGS or opt not in TUNINGS[tuning]):
+                    raise _fail(path, name, "optimizers",
+                                f"unknown tuning {opt}+{tuning}; known: "
+                                + ", ".join(f"{o}+{t}" for t, os in TUNINGS.items() for o in os))
+                if tuning and surface != "quadratic":
+                    raise _fail(path, name, "optimizers",
+                                f"{opt}+{tuning} tunes for the quadratic's curvatures")
                 if opt not in allowed:
                     raise _fail(path, name, "optimizers",
                                 f"unknown optimizer {opt!r}; known: {list(allowed)}")
@@ -223,6 +251,8 @@ def parse(data: Any, path: Path = REGISTRY) -> list[Figure]:
                 caption=dict(item["caption"]), alt=dict(item["alt"]),
                 surface_name={lang: shown[lang] for lang in LANGS},
                 losses=tuple(item.get("losses", ())), widths=tuple(item.get("widths", ())),
+                angle=float(item.get("angle", 0.0)),
+                betas=tuple(float(b) for b in item.get("betas", ())),
             ))
     return figures
 
@@ -256,6 +286,18 @@ def _check_training(path: Path, name: str, item: dict[str, Any]) -> None:
         raise _fail(path, name, "surface", "a training figure has no surface")
 
 
+def _check_theory(path: Path, name: str, item: dict[str, Any]) -> None:
+    """An analysis figure draws its own surface (or none), and the betas it is about."""
+    wants = THEORY_KINDS[item["kind"]]
+    if item.get("surface") != wants:
+        raise _fail(path, name, "surface", f"a {item['kind']} figure draws "
+                    + (f"the surface {wants!r}" if wants else "no surface"))
+    if item["kind"] in ("rate-beta", "ema-weights") and not item.get("betas"):
+        raise _fail(path, name, "betas", f"a {item['kind']} figure needs a list of betas")
+    if item["kind"] in ("bias-correction", "nag-lookahead") and item.get("lr", "rule") == "rule":
+        raise _fail(path, name, "lr", f"a {item['kind']} figure draws one step size; give a number")
+
+
 def load(path: Path = REGISTRY) -> list[Figure]:
     """Read and validate the registry file."""
     try:
@@ -275,6 +317,11 @@ def surface_names(path: Path = REGISTRY) -> dict[str, dict[str, str]]:
                                 f"{list(LANGS)}")
     return {surface: {lang: names[surface][lang] for lang in LANGS}
             for surface in functions.NAMES}
+
+
+def base_optimizer(opt: str) -> str:
+    """The optim_ref class an entry of ``optimizers`` names ("Momentum+polyak" -> "Momentum")."""
+    return opt.partition("+")[0]
 
 
 def by_name(figures: list[Figure]) -> dict[str, Figure]:
