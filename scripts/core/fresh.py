@@ -11,10 +11,21 @@ Notebooks need nothing: nbclient runs them in a fresh kernel process already.
 from __future__ import annotations
 
 import multiprocessing
+import sys
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+ROOT = str(Path(__file__).resolve().parents[2])
 
 
 def pool(workers: int) -> ProcessPoolExecutor:
-    """A pool of fresh ``spawn`` workers (never ``fork``, never this process)."""
+    """A pool of fresh ``spawn`` workers (never ``fork``, never this process).
+
+    The workers must import ``scripts`` from this checkout. A spawn worker starts from the
+    parent's ``sys.path`` of the moment, and MkDocs puts back its own ``sys.path`` after it
+    has run the hook file (which inserts the checkout), so the checkout goes back on here.
+    """
+    if ROOT not in sys.path:
+        sys.path.insert(0, ROOT)
     return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
 

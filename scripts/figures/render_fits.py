@@ -34,9 +34,9 @@ def render(fig: Figure, lang: str, out: Path) -> None:
         story = {lg: fits.line_story(result, lg) for lg in LANGS}
     elif fig.kind == "singular-values":
         result = fits.compute_spectra(fig)
-        png = spectra.spectra_png([result.before, result.after], [words["before"], words["after"]],
-                                  xlabel=words["rank"], ylabel=words["sigma"], font=font,
-                                  size=FIT_SIZE[fig.kind])
+        png = spectra.spectra_png([result.before, result.after],
+                                  [legend["before"], legend["after"]], xlabel=legend["rank"],
+                                  ylabel=legend["sigma"], font=font, size=FIT_SIZE[fig.kind])
         story = {lg: fits.spectra_story(result, lg) for lg in LANGS}
     else:
         result = fits.compute_widths(fig)
