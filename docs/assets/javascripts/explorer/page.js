@@ -121,7 +121,7 @@ function build() {
   ui.step.addEventListener("input", () => { pause(); S.step = Number(ui.step.value); render(); });
   ui.status = el("p", { class: "ox-status", "aria-live": "polite" });
   ui.overlay = el("p", { class: "ox-note ox-overlay" });
-  ui.copy = el("button", { type: "button", class: "ox-button", text: tx("copy"), onclick: copyLink });
+  ui.copy = el("button", { type: "button", class: "ox-button ox-copy", text: tx("copy"), onclick: copyLink });
   ui.csv = el("button", { type: "button", class: "ox-button", text: tx("csv"), onclick: downloadCsv });
   ui.copied = el("span", { class: "ox-note", role: "status" });
   root.append(
@@ -307,38 +307,39 @@ function keys() {
 }
 
 // ---------------------------------------------------------------- surfaces and formulas
+// A named surface, or the custom one once its formula compiles (until then the runs on
+// screen stay those of the previous surface, and the message says why).
 async function setSurface(name, { keepStart = false } = {}) {
   pause();
-  S.surface = name;
+  ui.customBox.hidden = name !== "custom";
   if (name === "custom") {
-    ui.customBox.hidden = false;
-    if (!(await ensureCustom())) { render(); return; }
-  } else {
-    ui.customBox.hidden = true; message("");
-  }
+    if (!(await ensureCustom(keepStart))) { render(); return; }
+  } else message("");
+  S.surface = name;
   if (!keepStart) S.start = [...currentSurface().start];
   for (const n in S.chosen) if (!keepStart) S.chosen[n] = defaults(n);
   buildHyper(); bgKey = ""; S.step = S.steps; update();
 }
 
-async function ensureCustom() {
+async function ensureCustom(keepStart) {
   if (!math) {
     message(tx("loadingMath"));
-    try { math = await import_math(); } catch { message(tx("mathFailed")); return false; }
+    try { math = await importMath(); } catch { message(tx("mathFailed")); return false; }
     message("");
   }
-  return compileFormula(ui.formula.value || S.formula);
+  return compileFormula(ui.formula.value || S.formula, keepStart ? S.start : null);
 }
 
-function import_math() {
-  return import("./custom.js").then((m) => { custom_mod = m; return m.loadMath(root.dataset.math); });
+let customModule = null;
+function importMath() {
+  return import("./custom.js").then((m) => { customModule = m; return m.loadMath(root.dataset.math); });
 }
-let custom_mod = null;
 
-function compileFormula(text) {
+// The formula as the custom surface, checked at the start it will run from.
+function compileFormula(text, start) {
   try {
-    const surf = custom_mod.formulaSurface(math, text), g = new Float64Array(2);
-    const [x, y] = S.start || surf.start;
+    const surf = customModule.formulaSurface(math, text), g = new Float64Array(2);
+    const [x, y] = start || surf.start;
     surf.grad(x, y, g);
     if (!Number.isFinite(surf.value(x, y)) || !Number.isFinite(g[0]) || !Number.isFinite(g[1])) {
       message(tx("notFinite", { x: num(x), y: num(y) })); return false;
@@ -351,8 +352,12 @@ function compileFormula(text) {
 }
 
 async function applyFormula() {
-  if (!math && !(await ensureCustom())) return;
-  if (compileFormula(ui.formula.value)) { S.step = S.steps; update(); } else render();
+  if (!math) { await setSurface("custom"); return; }
+  const was = S.surface;
+  if (!compileFormula(ui.formula.value, was === "custom" ? S.start : null)) { render(); return; }
+  S.surface = "custom";
+  if (was !== "custom") { S.start = [...custom.start]; for (const n in S.chosen) S.chosen[n] = defaults(n); buildHyper(); }
+  S.step = S.steps; update();
 }
 
 // ---------------------------------------------------------------- URL, link, CSV
@@ -404,14 +409,18 @@ async function main() {
       surfaceLabels[n] = label.charAt(0).toUpperCase() + label.slice(1);
     }
   } catch { rates = null; S.rateMode = "torch"; }
-  for (const n of DEFAULT) S.chosen[n] = defaults(n);
   const saved = decode(location.hash);
   restore(saved);
-  if (S.surface !== "custom" && !S.start) S.start = [...makeSurface(S.surface).start];
+  if (!(saved && saved.chosen)) for (const n of DEFAULT) S.chosen[n] = defaults(n);
+  const wantCustom = S.surface === "custom";
+  if (wantCustom) S.surface = "quadratic";         // until the formula compiles
+  if (!S.start) S.start = [...makeSurface(S.surface).start];
+  if (wantCustom && !(saved && saved.start)) S.start = [-2.0, 2.0];
   build(); sync();
-  if (S.surface === "custom") {
-    if (!S.start) S.start = [-2.0, 2.0];
-    await setSurface("custom", { keepStart: true });
+  if (wantCustom) {
+    ui.surface.value = "custom"; ui.customBox.hidden = false;
+    if (await ensureCustom(true)) S.surface = "custom";
+    else S.start = [...makeSurface(S.surface).start];
   }
   S.step = S.steps;
   update();
