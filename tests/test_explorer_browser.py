@@ -302,8 +302,10 @@ def test_every_control_is_labelled_in_the_page_language(open_explorer, prefix, l
 
 
 @pytest.mark.parametrize(("prefix", "lang"), LANGS)
-def test_reduced_motion_does_not_autoplay_and_play_moves_the_status(open_explorer, prefix, lang):
-    ex = open_explorer(prefix)
+@pytest.mark.parametrize("motion", ["reduce", "no-preference"])
+def test_nothing_autoplays_and_play_moves_the_status(open_explorer, prefix, lang, motion):
+    ex = open_explorer(prefix, reduced_motion=motion)
+    ex.page.wait_for_timeout(300)
     state = ex.state()
     assert state["playing"] is False and state["step"] == state["steps"]
     ex.page.click(".ox-play")

@@ -45,8 +45,10 @@ export function background(surface, width, height, colors) {
   return c;
 }
 
-export function fit(canvas) {
-  const r = canvas.getBoundingClientRect(), dpr = window.devicePixelRatio || 1;
+// The canvas's backing store at the device's pixels for its CSS size `r` (from the page's
+// ResizeObserver: reading the layout here on every frame would force a layout each time).
+export function fit(canvas, r) {
+  const dpr = window.devicePixelRatio || 1;
   const w = Math.max(1, Math.round(r.width * dpr)), h = Math.max(1, Math.round(r.height * dpr));
   if (canvas.width !== w || canvas.height !== h) { canvas.width = w; canvas.height = h; }
   const ctx = canvas.getContext("2d");
@@ -86,8 +88,8 @@ function arrow(ctx, x0, y0, x1, y1) {
 }
 
 // runs: [{name, color, path (Float64Array), diverged_at}], step: the step shown.
-export function paths(canvas, bg, surface, runs, step, start, overlay, colors, words) {
-  const { ctx, w, h } = fit(canvas), m = mapping(surface, w, h);
+export function paths(canvas, size, bg, surface, runs, step, start, overlay, colors, words) {
+  const { ctx, w, h } = fit(canvas, size), m = mapping(surface, w, h);
   ctx.imageSmoothingEnabled = true;
   ctx.drawImage(bg, 0, 0, w, h);
   ctx.fillStyle = colors.dark ? "#eee" : "#333";
@@ -131,8 +133,8 @@ function ticks(lo, hi, n) {
 }
 
 // Loss against step: log of (loss - minimum) where the surface has a finite minimum.
-export function losses(canvas, runs, steps, step, minValue, colors, words) {
-  const { ctx, w, h } = fit(canvas);
+export function losses(canvas, size, runs, steps, step, minValue, colors, words) {
+  const { ctx, w, h } = fit(canvas, size);
   const L = 52, R = 10, T = 10, B = 34, pw = w - L - R, ph = h - T - B;
   const useLog = Number.isFinite(minValue);
   const f = (v) => (useLog ? Math.log10(Math.max(v - minValue, 1e-16)) : v);

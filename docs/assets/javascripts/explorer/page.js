@@ -13,7 +13,6 @@ const lang = root.dataset.lang;
 const tx = (key, values) => t(lang, key, values);
 const names = Object.keys(KERNELS);
 const colorOf = (name) => draw.COLORS[names.indexOf(name) % draw.COLORS.length];
-const reduced = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 const DEFAULT = ["SGD", "Momentum", "Adam"];
 const RANGES = { momentum: [0, 0.999, 0.001], rho: [0, 0.999, 0.001], alpha: [0, 0.9999, 0.0001],
   beta1: [0, 0.999, 0.001], beta2: [0.9, 0.9999, 0.0001] };
@@ -138,7 +137,14 @@ function build() {
     el("div", { class: "ox-player" }, ui.copy, ui.csv, ui.copied),
     el("p", { class: "ox-note", text: rates ? tx("ruleNote", { steps: rates.steps }) : "" }));
   pointer(); keys();
-  new ResizeObserver(() => { bgKey = ""; render(); }).observe(ui.paths);
+  new ResizeObserver((entries) => {
+    for (const e of entries) sizes.set(e.target, { width: e.contentRect.width, height: e.contentRect.height });
+    render();
+  }).observe(ui.paths);
+  new ResizeObserver((entries) => {
+    for (const e of entries) sizes.set(e.target, { width: e.contentRect.width, height: e.contentRect.height });
+    render();
+  }).observe(ui.loss);
 }
 
 // A range input with its value shown beside it; onInput(sliderValue) returns the value shown.
@@ -218,30 +224,34 @@ function update() {
   saveUrl();
 }
 
-let bg = null, bgKey = "";
+let bg = null, bgKey = "", colors = null, scheme = null;
+const sizes = new Map();
 function render() {
   const surf = currentSurface();
-  if (!surf) return;
-  const colors = draw.ink(), key = `${S.surface}/${S.surface === "custom" ? S.formula : ""}/${colors.dark}`;
-  ui.paths.style.aspectRatio = String(1 / aspect(surf));
+  if (!surf || !sizes.has(ui.paths) || !sizes.has(ui.loss)) return;
+  const now = document.body.getAttribute("data-md-color-scheme");
+  if (now !== scheme) { scheme = now; colors = draw.ink(); }   // a style read only when it changed
+  const key = `${S.surface}/${S.surface === "custom" ? S.formula : ""}/${colors.dark}`;
+  const ratio = String(1 / aspect(surf));
+  if (ui.paths.style.aspectRatio !== ratio) ui.paths.style.aspectRatio = ratio;
   if (key !== bgKey) { bg = draw.background(surf, 160, Math.round(160 * aspect(surf)), colors); bgKey = key; }
   const runs = Object.entries(S.runs).map(([name, r]) => ({ name, color: colorOf(name), dashed: names.indexOf(name) > 6, ...r }));
-  let overlay = null;
+  let overlay = null, said = "";
   const r = S.runs[S.show];
-  ui.overlay.textContent = "";
   if (r) {
     const setting = { surface: surf, start: S.start, steps: S.steps, noise: S.noise };
     const d = describe(r.opt, stateAt(r, setting, cache, S.step));
-    if (d && d.kind === "velocity") { overlay = { arrow: d.arrow }; ui.overlay.textContent = `${S.show}: ${tx("velocity")}`; }
+    if (d && d.kind === "velocity") { overlay = { arrow: d.arrow }; said = `${S.show}: ${tx("velocity")}`; }
     else if (d) {
       const [sx, sy] = d.sizes, big = Math.max(sx, sy);
       overlay = { sizes: [d.point[0], d.point[1], sx, sy], scale: big > 0 ? 24 / big : 0 };
-      ui.overlay.textContent = `${S.show}: ${tx("adaptive", { what: d.what, sx: num(sx), sy: num(sy) })}`;
-    } else ui.overlay.textContent = tx("noState", { name: S.show });
+      said = `${S.show}: ${tx("adaptive", { what: d.what, sx: num(sx), sy: num(sy) })}`;
+    } else said = tx("noState", { name: S.show });
   }
+  setText(ui.overlay, said);
   const words = { diverged: tx("diverged"), stepAxis: tx("stepAxis"), lossAxis: tx("lossAxis"), gapAxis: tx("gapAxis") };
-  draw.paths(ui.paths, bg, surf, runs, S.step, S.start, overlay, colors, words);
-  draw.losses(ui.loss, runs, S.steps, S.step, surf.min_value, colors, words);
+  draw.paths(ui.paths, sizes.get(ui.paths), bg, surf, runs, S.step, S.start, overlay, colors, words);
+  draw.losses(ui.loss, sizes.get(ui.loss), runs, S.steps, S.step, surf.min_value, colors, words);
   ui.step.value = String(S.step);
   ui.step.setAttribute("aria-valuetext", tx("stepOf", { step: S.step, steps: S.steps }));
   const parts = [tx("stepOf", { step: S.step, steps: S.steps })];
@@ -250,8 +260,11 @@ function render() {
     parts.push(run.diverged_at !== null && S.step >= run.diverged_at ? `${run.name}: ${tx("divergedAt", { step: run.diverged_at })}`
       : tx("lossOf", { name: run.name, loss: num(run.loss[S.step]) }));
   }
-  ui.status.textContent = parts.join(" · ");
+  setText(ui.status, parts.join(" · "));
 }
+
+// Text set only when it changes: a frame of play then writes nothing the layout must redo.
+function setText(e, text) { if (e.textContent !== text) e.textContent = text; }
 
 function aspect(surf) {
   const [[x0, x1], [y0, y1]] = surf.window;
@@ -425,6 +438,7 @@ async function main() {
   S.step = S.steps;
   update();
   state.ready = true;
-  if (!reduced && !saved) play();
+  // Nothing plays by itself: the reader sees every whole path first, and Play animates them
+  // (an autoplay would also keep a phone's CPU busy while the page loads).
 }
 main();
