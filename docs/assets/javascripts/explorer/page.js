@@ -234,7 +234,7 @@ function render() {
   const key = `${S.surface}/${S.surface === "custom" ? S.formula : ""}/${colors.dark}`;
   const ratio = String(1 / aspect(surf));
   if (ui.paths.style.aspectRatio !== ratio) ui.paths.style.aspectRatio = ratio;
-  if (key !== bgKey) { bg = draw.background(surf, 160, Math.round(160 * aspect(surf)), colors); bgKey = key; }
+  if (key !== bgKey) { bg = draw.background(surf, 128, Math.round(128 * aspect(surf)), colors); bgKey = key; }
   const runs = Object.entries(S.runs).map(([name, r]) => ({ name, color: colorOf(name), dashed: names.indexOf(name) > 6, ...r }));
   let overlay = null, said = "";
   const r = S.runs[S.show];
@@ -436,6 +436,7 @@ async function main() {
     else S.start = [...makeSurface(S.surface).start];
   }
   S.step = S.steps;
+  await new Promise((resolve) => setTimeout(resolve, 0));   // the controls paint, then the runs
   update();
   state.ready = true;
   // Nothing plays by itself: the reader sees every whole path first, and Play animates them
