@@ -39,6 +39,9 @@ from scripts.site import katex, language_homes, notebooks, snippets, translation
 ROOT = Path(__file__).resolve().parent.parent
 KATEX_DIST = ROOT / "node_modules" / "katex" / "dist"
 KATEX_FILES = ("katex.min.js", "katex.min.css", "contrib/auto-render.min.js")
+#: the explorer's formula parser (mathjs on npm), loaded by the page only for a custom surface
+MATHJS_DIST = ROOT / "node_modules" / "mathjs" / "lib" / "browser"
+MATHJS_FILES = ("math.js", "math.js.LICENSE.txt")
 LANGUAGE_LINK = re.compile(r'href="([^"]*)" hreflang="([a-z-]+)"')
 
 log = logging.getLogger("mkdocs.hooks.optim_ref")
@@ -114,7 +117,9 @@ class Build:
         entry, _ = cache.store("labels", cache.digest("labels", table),
                                lambda d: (d / "optimizers.json").write_text(table, "utf-8"))
         _add(files, config, labels.SITE_PATH, entry["optimizers.json"])
-        for src_uri, path in explorer_page.site_files():  # the explorer's grid and contours
+        for name in MATHJS_FILES:
+            _add(files, config, f"assets/mathjs/{name}", MATHJS_DIST / name)
+        for src_uri, path in explorer_page.site_files():  # the stated rule's learning rates
             _add(files, config, src_uri, path)
         try:
             built = wheel.wheel()

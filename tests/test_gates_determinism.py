@@ -1,7 +1,7 @@
 """Gate: the same sources give the same site, byte for byte.
 
 Two builds, each with an empty cache of its own (OPTIM_REF_CACHE), so every figure, GIF,
-explorer grid, notebook and wheel is made from scratch twice. Every file of the two sites is
+explorer rates, notebook and wheel is made from scratch twice. Every file of the two sites is
 compared: figures and GIFs, data files, the wheel, and every page's HTML (quiz markup and
 figure markup included). What used to vary is pinned where it is made (the wheel's zip dates
 by SOURCE_DATE_EPOCH in scripts/site/wheel.py; PNG and GIF encoders write no timestamps).
@@ -49,5 +49,5 @@ def test_the_comparison_covers_the_generated_assets(two_clean_builds):
     assert any(n.startswith("figures/") and n.endswith(".png") for n in names)
     assert any(n.startswith("downloads/") and n.endswith(".whl") for n in names)
     assert sum(n.endswith("index.html") for n in names) >= 20
-    if "explorer/index.html" in names:  # the explorer's grid, computed at build time
-        assert any(n.startswith("explorer/data/") for n in names)
+    if "explorer/index.html" in names:  # the explorer's rates, computed at build time
+        assert "explorer/data/rates.json" in names

@@ -7,6 +7,10 @@ in Chromium on this machine. Measured in the browser, not in Node, because the b
 the page's; the files are served to Chromium from the working tree by Playwright's
 request routing, as the site would serve them.
 
+A second line times the page's own recompute (explorer/compute.js's computeAll, what
+page.js calls on every pointer move): every kernel x 1,000 steps, noise and the warm-up then
+cosine schedule on, the start moved at every repeat as a drag moves it.
+
 Every number printed is measured here; nothing is hard-coded.
 """
 
@@ -66,6 +70,34 @@ async ({steps, repeats, warmup}) => {
 """
 
 
+PAGE_BENCH = """
+async ({steps, repeats, warmup}) => {
+  const K = await import("/kernels.js");
+  const C = await import("/compute.js");
+  const chosen = Object.fromEntries(Object.keys(K.KERNELS).map((n) => [n, {}]));
+  const cache = C.makeCache(), result = {};
+  for (const name of K.NAMES) {
+    const f = K.surface(name), [[x0, x1], [y0, y1]] = f.window;
+    const setting = (i) => ({surface: f, steps, chosen, noise: 0.5, seed: 3,
+      schedule: C.scheduleSpec("warmup", steps),
+      start: [x0 + (x1 - x0) * (0.2 + 0.6 * ((i * 0.37) % 1)),
+              y0 + (y1 - y0) * (0.2 + 0.6 * ((i * 0.61) % 1))]});
+    for (let i = 0; i < warmup; i++) C.computeAll(setting(i), cache);
+    const times = [];
+    for (let i = 0; i < repeats; i++) {
+      const s = setting(warmup + i), t0 = performance.now();
+      C.computeAll(s, cache);
+      times.push(performance.now() - t0);
+    }
+    times.sort((a, b) => a - b);
+    result[name] = {median: times[times.length >> 1], p90: times[Math.floor(0.9 * times.length)],
+                    optimizers: Object.keys(chosen).length};
+  }
+  return result;
+}
+"""
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=1000)
@@ -89,6 +121,8 @@ def main() -> int:
         page.goto(ORIGIN + "/")
         result = page.evaluate(BENCH, {"steps": args.steps, "repeats": args.repeats,
                                        "warmup": 20})
+        page_result = page.evaluate(PAGE_BENCH, {"steps": args.steps, "repeats": args.repeats,
+                                                 "warmup": 20})
         version = browser.version
         browser.close()
 
@@ -97,8 +131,13 @@ def main() -> int:
         print(f"kernels {name}: {r['optimizers']} optimizers x {args.steps} steps, noise and "
               f"schedule on: median {r['median']:.2f} ms, p90 {r['p90']:.2f} ms "
               f"({r['whole']} of {r['optimizers']} runs whole, {args.repeats} repeats)")
+    for name, r in page_result.items():
+        print(f"page recompute {name}: {r['optimizers']} optimizers x {args.steps} steps, noise "
+              f"and warm-up+cosine on, start moved each time: median {r['median']:.2f} ms, "
+              f"p90 {r['p90']:.2f} ms")
+    worst = max(worst, *(r["median"] for r in page_result.values()))
     verdict = "within" if worst <= BUDGET_MS else "OVER"
-    print(f"kernels: worst median {worst:.2f} ms ({verdict} the {BUDGET_MS:g} ms budget; "
+    print(f"kernels and page: worst median {worst:.2f} ms ({verdict} the {BUDGET_MS:g} ms budget; "
           f"Chromium {version}; its performance.now() ticks in 0.1 ms steps on a page that "
           "is not cross-origin isolated)")
     return 0 if worst <= BUDGET_MS else 1
