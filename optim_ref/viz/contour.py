@@ -61,11 +61,13 @@ def draw_surface(
     n_levels: int = 14,
     resolution: int = 240,
     show_minima: bool = True,
+    minima_zorder: float = 1.2,
 ) -> None:
     """Fill and line the contours of ``surface`` on ``ax``, limit ``ax`` to the window, mark minima.
 
     ``scale`` is 'log', 'linear', or 'auto' (log when the surface lists a minimum).
-    Everything drawn here sits below zorder 2, under the paths.
+    Everything drawn here sits below zorder 2, under the paths, unless ``minima_zorder``
+    lifts the minimum's star above them (where paths end on it and would hide it).
     """
     minima = np.asarray(getattr(surface, "minima", np.empty((0, 2))), dtype=float).reshape(-1, 2)
     if scale == "auto":
@@ -86,7 +88,8 @@ def draw_surface(
         inside = minima[(minima[:, 0] >= xmin) & (minima[:, 0] <= xmax)
                         & (minima[:, 1] >= ymin) & (minima[:, 1] <= ymax)]
         ax.plot(inside[:, 0], inside[:, 1], linestyle="none", marker="*", markersize=13,
-                color=colors.MINIMUM, markeredgecolor="white", markeredgewidth=0.8, zorder=1.2)
+                color=colors.MINIMUM, markeredgecolor="white", markeredgewidth=0.8,
+                zorder=minima_zorder)
     ax.set_xlim(xmin, xmax)
     ax.set_ylim(ymin, ymax)
     ax.set_aspect("auto")

@@ -35,7 +35,7 @@ def paths_panels_png(surface: Any, paths: Sequence[np.ndarray], titles: Sequence
         rows = (len(paths) + 1) // 2
         axes = fig.subplots(rows, 2, sharex=True, sharey=True, squeeze=False).ravel()
         for i, (ax, path, title) in enumerate(zip(axes, paths, titles, strict=True)):
-            contour.draw_surface(ax, surface, resolution=160)
+            contour.draw_surface(ax, surface, resolution=160, minima_zorder=4)
             _path(ax, path, i)
             ax.set_title(title, fontsize=10)
             fonts.latin_ticks(ax)
@@ -53,7 +53,7 @@ def decay_png(surface: Any, paths: Sequence[np.ndarray], excess: Sequence[np.nda
     with mpl.rc_context(fonts.rc_for(font)):
         fig = canvas.new_figure(size)
         left, right = fig.subplots(1, 2)
-        contour.draw_surface(left, surface, resolution=160)
+        contour.draw_surface(left, surface, resolution=160, minima_zorder=4)
         for i, (path, ex, label) in enumerate(zip(paths, excess, labels, strict=True)):
             _path(left, path, i, label)
             style = colors.run_style(i)
