@@ -111,11 +111,12 @@ def lrs_text(result: Training, schedule: str) -> str:
 def rule_text(result: Training, lang: str) -> str:
     """The rule and the rates it chose under the schedule (the caption's ``{rule}``)."""
     lrs = lrs_text(result, "warmup-cosine")
+    lo, hi = f"{GRID[0]:.3g}", f"{GRID[-1]:.3g}"  # 10^-2.5 and 10^0.5, as a reader reads them
     if lang == "ko":
-        return (f"학습률은 10^-2.5부터 10^0.5까지 로그 눈금 {GRID.size}개 가운데 "
+        return (f"학습률은 {lo}부터 {hi}까지 로그 눈금 {GRID.size}개 가운데 "
                 f"마지막 검증 손실이 가장 낮은 값으로 골랐습니다. "
                 f"워밍업 후 코사인에서 고른 학습률: {lrs}.")
-    return (f"Each rate is the one of {GRID.size} log-spaced rates from 10^-2.5 to 10^0.5 with the "
+    return (f"Each rate is the one of {GRID.size} log-spaced rates from {lo} to {hi} with the "
             f"lowest final validation loss. Rates chosen under warm-up then cosine: {lrs}.")
 
 
