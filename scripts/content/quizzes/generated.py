@@ -144,7 +144,7 @@ def term_question(record: dict, where: str, glossary: list[Term]) -> Question:
             raise QuizError(f"{where}: field sentence.{lang}: write ___ exactly once, where "
                               "the term goes")
     question = {
-        "ko": "빈칸에 들어갈 용어를 고르세요.\n\n"
+        "ko": "빈칸에 들어갈 용어를 고르십시오.\n\n"
               + sentence["ko"].replace("___", BLANK),
         "en": "Which term fills the blank?\n\n" + sentence["en"].replace("___", BLANK),
     }
