@@ -48,7 +48,7 @@ KERNEL_ENV = {"MPLBACKEND": "module://matplotlib_inline.backend_inline", "PYTHON
 
 def notebook_key(path: Path) -> str:
     versions = {p: importlib.metadata.version(p) for p in KERNEL_PACKAGES}
-    return cache.digest("notebook-v2", path.read_bytes().hex(), keys.package_digest(), versions)
+    return cache.digest("notebook-v3", path.read_bytes().hex(), keys.package_digest(), versions)
 
 
 def execute(src: Path, out_dir: Path, *, run_all: bool = False) -> None:
@@ -64,6 +64,9 @@ def execute(src: Path, out_dir: Path, *, run_all: bool = False) -> None:
         timeout=KERNEL_TIMEOUT_S,
         kernel_name="python3",
         allow_errors=False,
+        # the kernel flushes stdout on a timer, so how a cell's prints are cut into outputs
+        # depends on the machine's load; merged, two executions give the same outputs
+        coalesce_streams=True,
         resources={"metadata": {"path": str(src.parent)}},
     )
     # the kernel's own environment: the build's process environment stays untouched, so
