@@ -59,6 +59,8 @@ class Build:
     placed: dict[str, dict[str, markup.Placed]] = field(default_factory=dict)
     #: the default language's 404 page, written once every language is built
     not_found: str | None = None
+    #: every language's notebooks, executing (or read from the cache) since the first ``files``
+    notebooks: notebooks.Executions | None = None
 
     @classmethod
     def start(cls, config, previous: Build | None = None) -> Build:
@@ -87,6 +89,8 @@ class Build:
         except translations.TranslationError as exc:
             raise PluginError(str(exc)) from None
         lang = language_homes.current_language(config)
+        if self.notebooks is None:  # every language's notebooks run beside the figures
+            self.notebooks = notebooks.Executions(Path(config.docs_dir))
         started = time.perf_counter()
         try:
             done, rendered = jobs.ensure(self.figures)
@@ -129,9 +133,10 @@ class Build:
         executed = {}
         for file in files:
             if file.src_uri.endswith(".ipynb") and file.abs_src_path:
-                path, ran = notebooks.executed_copy(Path(file.abs_src_path))
+                path, seconds = self.notebooks.result(Path(file.abs_src_path))
                 executed[file.src_uri] = path
-                log.info("notebook %s: %s", file.src_uri, "executed" if ran else "from cache")
+                log.info("notebook %s: %s", file.src_uri,
+                         "from cache" if seconds is None else f"executed, {seconds:.2f} s")
         return notebooks.wrap_notebook_pages(files, config, executed)
 
     # ------------------------------------------------------------------ pages
@@ -172,8 +177,10 @@ class Build:
         output = language_homes.search_base_at_language_root(output, page, config)
         if notebook:
             try:
-                output = notebooks.finish_page(output, Path(page.file.abs_src_path).name,
-                                               language_homes.current_language(config))
+                executed = Path(page.file.abs_src_path)
+                output = notebooks.finish_page(output, executed.name,
+                                               language_homes.current_language(config),
+                                               notebooks.figure_alts(executed))
             except ValueError as exc:
                 raise PluginError(f"{page.file.src_uri}: {exc}") from None
         return output

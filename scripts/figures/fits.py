@@ -12,6 +12,7 @@ here (seeded), so this module's source is part of the figures' cache key; the al
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -67,6 +68,8 @@ class LineFits:
         return tuple(LOSS_LABELS[name] for name in self.losses)
 
 
+#: the languages of a figure are drawn one after the other in one worker (jobs.py), from one run
+@lru_cache(maxsize=1)
 def compute_lines(fig: Figure) -> LineFits:
     """One line per loss of the figure, each fitted from (0, 0) with the same budget."""
     x, y, mask = line_data()
@@ -85,6 +88,8 @@ class WidthFits:
     mse: tuple[float, ...]  # training loss at the end, per width
 
 
+#: the languages of a figure are drawn one after the other in one worker (jobs.py), from one run
+@lru_cache(maxsize=1)
 def compute_widths(fig: Figure) -> WidthFits:
     """Train one network per width from seed 0, full batch, with the figure's optimizer."""
     x, y = width_data()

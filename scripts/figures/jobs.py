@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import importlib.metadata
 import json
+import logging
 import os
 import sys
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -19,6 +21,8 @@ from scripts.core.languages import LANGS
 from scripts.figures.registry import Figure
 
 KIND = "figures"
+#: each render's seconds at debug level (`mkdocs build -v`): what the cold build spends where
+log = logging.getLogger("mkdocs.hooks.optim_ref.figures")
 #: modules every figure's pixels depend on, besides its optimizers
 COMMON_MODULES = (
     "optim_ref.trajectory", "optim_ref.tuning", "optim_ref.functions",
@@ -90,7 +94,7 @@ def jobs(figures: list[Figure]) -> list[Job]:
     return [Job(f, lang) for f in figures for lang in (LANGS if f.localized else (None,))]
 
 
-def _render(job: Job, force: bool) -> tuple[str, dict[str, str], bool]:
+def _render(job: Job, force: bool) -> tuple[str, dict[str, str], float]:
     from scripts.figures import (
         render_fits,
         render_races,
@@ -105,10 +109,17 @@ def _render(job: Job, force: bool) -> tuple[str, dict[str, str], bool]:
                 "scripts.figures.render_training": render_training.render}
     draw = renderer[KIND_MODULES[job.figure.kind][0]] if job.figure.kind in KIND_MODULES \
         else render_races.render
-    files, rendered = cache.store(
-        KIND, key(job), lambda d: draw(job.figure, job.lang, d), force=force
-    )
-    return job.label, {n: str(p) for n, p in files.items()}, rendered
+    started = time.process_time()
+    files, _ = cache.store(KIND, key(job), lambda d: draw(job.figure, job.lang, d), force=force)
+    return job.label, {n: str(p) for n, p in files.items()}, time.process_time() - started
+
+
+def _render_figure(group: list[Job], force: bool) -> list[tuple[str, dict[str, str], float]]:
+    """Every language of one figure, one after the other in one worker. The computations the
+    languages share (runs, rate sweeps) keep their last result (``lru_cache(maxsize=1)`` in
+    races, fits, stochastic, training), so a localized figure runs once, is drawn twice."""
+    return [_render(job, force) for job in group]
+
 
 
 def ensure(
@@ -127,15 +138,20 @@ def ensure(
             done[job] = cached
     if not missing:
         return done, 0
-    workers = max(1, min(workers or os.cpu_count() or 1, len(missing)))
+    workers = max(1, min(workers or os.cpu_count() or 1, len({j.figure.name for j in missing})))
     bar = _progress(len(missing), progress)
     # Fresh ``spawn`` workers (core/fresh.py): what they render is the source the key hashed.
     try:
         with fresh.pool(workers) as pool:
             by_label = {job.label: job for job in missing}
-            for label, files, _ in pool.map(_render, missing, [force] * len(missing)):
-                done[by_label[label]] = {n: Path(p) for n, p in files.items()}
-                bar.update(1)
+            groups: dict[str, list[Job]] = {}
+            for job in missing:
+                groups.setdefault(job.figure.name, []).append(job)
+            for rendered in pool.map(_render_figure, groups.values(), [force] * len(groups)):
+                for label, files, cpu in rendered:
+                    done[by_label[label]] = {n: Path(p) for n, p in files.items()}
+                    log.debug("figure %s: %.2f s CPU", label, cpu)
+                    bar.update(1)
     finally:
         bar.close()
     return done, len(missing)

@@ -9,6 +9,7 @@ who runs out of steps short of it, who settles elsewhere, who diverges.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -60,6 +61,8 @@ def curvatures(surface) -> tuple[float, float]:
     return (1.0, float(surface.kappa))
 
 
+#: the languages of a figure are drawn one after the other in one worker (jobs.py), from one run
+@lru_cache(maxsize=1)
 def compute(fig: Figure) -> Race:
     """Run every optimizer of the figure from the same start with the same budget."""
     surface = surface_of(fig)

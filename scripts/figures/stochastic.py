@@ -9,6 +9,7 @@ noise ball around the minimum is visible. The words for alt text are made from t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -110,6 +111,8 @@ class Spread:
     msd: tuple[float, ...]  # mean squared distance from the minimum
 
 
+#: the languages of a figure are drawn one after the other in one worker (jobs.py), from one run
+@lru_cache(maxsize=1)
 def spread(lr: float, steps: int) -> Spread:
     labels, lrs, points = [], [], []
     for label, opt in spread_optimizers(lr):

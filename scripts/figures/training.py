@@ -11,6 +11,7 @@ split. The story (alt text) and the stated numbers are written from these runs.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -65,6 +66,8 @@ def _schedule(name: str, steps: int, per_epoch: int):
     return None if name == "constant" else warmup_cosine(steps, per_epoch)
 
 
+#: the languages of a figure are drawn one after the other in one worker (jobs.py), from one run
+@lru_cache(maxsize=1)
 def compute(optimizers, steps: int) -> Training:
     """Every optimizer under both schedules, each at the rate the rule chooses."""
     from threadpoolctl import threadpool_limits  # one BLAS thread: small matrices, 2 workers

@@ -23,6 +23,7 @@ import importlib.metadata
 import json
 import os
 import re
+import time
 from pathlib import Path
 
 from mkdocs.structure.files import File, Files
@@ -32,40 +33,46 @@ from scripts.core import cache, keys, words
 from scripts.site import upstream
 
 KERNEL_TIMEOUT_S = 120
+#: a code cell with this tag is shown but not run by the build: the lab's torch check, so the
+#: page is the same whether or not torch is installed where the site is built
+NOT_RUN_TAG = "not-run-by-site-build"
+#: what the executed outputs depend on besides the notebook and optim_ref
+KERNEL_PACKAGES = ("numpy", "matplotlib", "matplotlib-inline", "nbclient", "scikit-learn",
+                   "koreanize-matplotlib")
+#: the kernel draws inline (PNG outputs on the page) with a fixed hash seed, so two executions
+#: give the same outputs; one BLAS thread, since the lab's small matrices run several times
+#: slower when threads fight over the build's two cores
+KERNEL_ENV = {"MPLBACKEND": "module://matplotlib_inline.backend_inline", "PYTHONHASHSEED": "0",
+              "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
 
 
 def notebook_key(path: Path) -> str:
-    versions = {p: importlib.metadata.version(p) for p in ("numpy", "matplotlib", "nbclient")}
-    return cache.digest("notebook-v1", path.read_bytes().hex(), keys.package_digest(), versions)
+    versions = {p: importlib.metadata.version(p) for p in KERNEL_PACKAGES}
+    return cache.digest("notebook-v3", path.read_bytes().hex(), keys.package_digest(), versions)
 
 
-def _execute(src: Path, out_dir: Path) -> None:
+def execute(src: Path, out_dir: Path, *, run_all: bool = False) -> None:
+    """Run ``src`` in a fresh kernel; cells tagged ``NOT_RUN_TAG`` stay unrun unless ``run_all``."""
     import nbformat
     from nbclient import NotebookClient
 
     nb = nbformat.read(src, as_version=4)
+    cells = nb.cells
+    nb.cells = [c for c in cells if run_all or NOT_RUN_TAG not in c.metadata.get("tags", ())]
     client = NotebookClient(
         nb,
         timeout=KERNEL_TIMEOUT_S,
         kernel_name="python3",
         allow_errors=False,
+        # the kernel flushes stdout on a timer, so how a cell's prints are cut into outputs
+        # depends on the machine's load; merged, two executions give the same outputs
+        coalesce_streams=True,
         resources={"metadata": {"path": str(src.parent)}},
     )
-    # The kernel draws with matplotlib's non-interactive backend and a fixed hash seed,
-    # so two executions give the same outputs; one BLAS thread, since the lab's small
-    # matrices run several times slower when threads fight over the build's two cores.
-    env = {"MPLBACKEND": "Agg", "PYTHONHASHSEED": "0", "OMP_NUM_THREADS": "1",
-           "OPENBLAS_NUM_THREADS": "1"}
-    old = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    try:
-        client.execute()
-    finally:
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+    # the kernel's own environment: the build's process environment stays untouched, so
+    # notebooks can run side by side in threads
+    client.execute(env={**os.environ, **KERNEL_ENV})
+    nb.cells = cells  # the unrun cells back in place, without outputs
     for cell in nb.cells:  # execution times would make every build differ
         cell.get("metadata", {}).pop("execution", None)
     (out_dir / src.name).write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
@@ -74,9 +81,38 @@ def _execute(src: Path, out_dir: Path) -> None:
 def executed_copy(src: Path, *, force: bool = False) -> tuple[Path, bool]:
     """Path of the executed copy of ``src`` (same file name), and whether it ran now."""
     files, ran = cache.store(
-        "notebooks", notebook_key(src), lambda d: _execute(src, d), force=force
+        "notebooks", notebook_key(src), lambda d: execute(src, d), force=force
     )
     return files[src.name], ran
+
+
+class Executions:
+    """Every notebook of the docs, executed in threads while the build renders its figures.
+
+    A kernel is a process of its own, so a thread only waits on it; started at the first
+    language's ``on_files``, the kernels share the cores with the figure workers instead of
+    running one after another once the figures are done. ``result`` waits for one notebook.
+    """
+
+    def __init__(self, docs: Path) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        paths = sorted(p for p in docs.rglob("*.ipynb")
+                       if not any(part.startswith(".") for part in p.relative_to(docs).parts))
+        self._pool = ThreadPoolExecutor(max_workers=max(1, len(paths)))
+        self._runs = {p.resolve(): self._pool.submit(self._timed, p) for p in paths}
+        self._pool.shutdown(wait=False)
+
+    @staticmethod
+    def _timed(src: Path) -> tuple[Path, float | None]:
+        started = time.perf_counter()
+        path, ran = executed_copy(src)
+        return path, (time.perf_counter() - started) if ran else None
+
+    def result(self, src: Path) -> tuple[Path, float | None]:
+        """The executed copy of ``src``, and the seconds its execution took (None: cached)."""
+        run = self._runs.get(src.resolve())
+        return run.result() if run is not None else self._timed(src)
 
 
 def wrap_notebook_pages(files: Files, config, executed: dict[str, Path]) -> Files:
@@ -207,14 +243,49 @@ def _with_download_link(output: str, name: str, lang: str) -> str:
     return output.replace(wrapper, link + wrapper, 1)
 
 
-def finish_page(output: str, name: str, lang: str) -> str:
+#: what nbconvert writes into an image's alt when it has none (nbconvert/exporters/html.py)
+NO_ALT = 'alt="No description has been provided for this image"'
+
+
+def figure_alts(notebook: Path) -> list[str]:
+    """The alt text of every image output, in page order: its cell's ``alt`` metadata.
+
+    nbconvert's template reads no alt for an output, so each code cell that draws says what
+    its picture shows, in the notebook's language; a cell without one is an error.
+    """
+    alts = []
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    for i, cell in enumerate(cells):
+        for output in cell.get("outputs", ()):
+            if any(kind.startswith("image/") for kind in output.get("data", {})):
+                alt = str(cell.get("metadata", {}).get("alt", "")).strip()
+                if not alt:
+                    raise ValueError(f"{notebook.name}: cell {i}: draws an image but its "
+                                     "metadata has no 'alt' text")
+                alts.append(alt)
+    return alts
+
+
+def _with_alts(output: str, alts: list[str]) -> str:
+    found = output.count(NO_ALT)
+    if found != len(alts):
+        raise ValueError(f"{found} image(s) without alt text on the page, "
+                         f"{len(alts)} alt text(s) in the notebook's cells")
+    for alt in alts:
+        output = output.replace(NO_ALT, f'alt="{html_lib.escape(alt)}"', 1)
+    return output
+
+
+def finish_page(output: str, name: str, lang: str, alts: list[str] = ()) -> str:
     """A rendered notebook page made fit for the site, or ValueError if it is raw JSON.
 
-    Adds the download link to ``name`` (the executed .ipynb beside the page), removes the
-    CDN MathJax and mermaid that nbconvert's template loads (the site's KaTeX typesets
-    notebook math) and lets the keyboard reach code cells that scroll sideways.
+    Adds the download link to ``name`` (the executed .ipynb beside the page), gives the
+    output images the ``alts`` of their cells (``figure_alts``), removes the CDN MathJax
+    and mermaid that nbconvert's template loads (the site's KaTeX typesets notebook math)
+    and lets the keyboard reach code cells that scroll sideways.
     """
     output = _with_download_link(output, name, lang)
+    output = _with_alts(output, list(alts))
     output = MATHJAX_CONFIG.sub("", output)
     output = EXTERNAL_SCRIPT.sub("", output)
     output = EXTERNAL_IMPORT.sub("", output)
