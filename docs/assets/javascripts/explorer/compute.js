@@ -33,7 +33,7 @@ function build({ name, ...args }) {
 // One run's schedule: OneCycleLR ignores the optimizer's lr and peaks at max_lr, so here each
 // run peaks at its own; it cycles momentum (betas[0]) only where the optimizer has one, as
 // torch refuses cycle_momentum=True for the others.
-export function runSchedule(spec, hyper) {
+function runSchedule(spec, hyper) {
   if (!spec || spec.name !== "OneCycleLR") return spec;
   const cycles = spec.cycle_momentum && ("momentum" in hyper || "betas" in hyper);
   return { ...spec, max_lr: hyper.lr, cycle_momentum: cycles };

@@ -454,4 +454,5 @@ async function main() {
   // Nothing plays by itself: the reader sees every whole path first, and Play animates them
   // (an autoplay would also keep a phone's CPU busy while the page loads).
 }
-main();
+// The page's text paints first (Lighthouse's first paint, and the reader's); then the explorer.
+yieldToPaint().then(main);
