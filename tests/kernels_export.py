@@ -152,7 +152,7 @@ def reference_run(cls, kw, surface, starts, steps, lrs=None, sigma=0.0, seed=0):
 
     The same loop and divergence rule as optim_ref.trajectory.run, one start per row; the
     step's gradient is grad + sigma * noise.gaussian(seed, t), and step t's optimizer is
-    ``cls(lr=lrs[..., t - 1])`` (``lrs`` of shape (steps,), or (rows, steps): one schedule
+    ``cls(lr=lrs[..., t - 1])``, step 1's making the state (``lrs`` of shape (steps,), or (rows, steps): one schedule
     per row). With no lrs and sigma 0 it equals ``run`` bit for bit (tested). This belongs
     in ``run`` itself once it takes a schedule and noise.
     """
@@ -172,12 +172,17 @@ def reference_run(cls, kw, surface, starts, steps, lrs=None, sigma=0.0, seed=0):
         diverged_at[~alive] = 0
         g = np.where(alive[:, None], g, 0.0)
         path[:, 0], loss[:, 0] = p, val
-        state = cls(**kw).init(p)
+        def step_opt(t):
+            return (cls(**kw) if lrs is None else
+                    with_lr(cls, kw, lrs[..., t - 1, None] if np.ndim(lrs) == 2 else lrs[t - 1]))
+
+        # step 1's optimizer makes the state, as in run: a scheduler has set the lr before
+        # torch's first step, and Rprop and ASGD start from it
+        state = (step_opt(1) if steps else cls(**kw)).init(p)
         for t in range(1, steps + 1):
             if xi is not None:
                 g = np.where(alive[:, None], g + sigma * xi[t - 1], 0.0)
-            opt = (cls(**kw) if lrs is None else
-                   with_lr(cls, kw, lrs[..., t - 1, None] if np.ndim(lrs) == 2 else lrs[t - 1]))
+            opt = step_opt(t)
             proposed, state = opt.step(p, g, state)
             new_val, new_g, ok = good(proposed)
             diverged_at[alive & ~ok] = t

@@ -43,8 +43,11 @@ class Custom(functions.Surface):
 
 
 def _schedule(spec, hyper):
-    if spec and spec["name"] == "OneCycleLR":  # the page peaks each run at its own lr
-        spec = {**spec, "max_lr": hyper["lr"]}
+    """The page peaks each OneCycleLR run at its own lr and cycles momentum only where the
+    optimizer has momentum or betas (torch refuses cycle_momentum=True elsewhere)."""
+    if spec and spec["name"] == "OneCycleLR":
+        cycles = spec["cycle_momentum"] and ("momentum" in hyper or "betas" in hyper)
+        spec = {**spec, "max_lr": hyper["lr"], "cycle_momentum": cycles}
     return schedule(spec)
 
 
@@ -190,6 +193,8 @@ def test_lr_noise_schedule_and_steps_change_the_paths(open_explorer, prefix, lan
         ex.page.select_option("#ox-schedule", kind)
         now = ex.wait_changed(prev)
         assert now["schedule"]["name"] == torch_name
+        if torch_name == "OneCycleLR":  # torch's default: the momentum cycles too
+            assert now["schedule"]["cycle_momentum"] is True
         assert_paths_equal_optim_ref(now)
 
     steps = ex.page.locator(".ox-controls input[type=range]").first

@@ -179,6 +179,28 @@ test("run: learning rates as array or function, buffers reused, bad input refuse
   assert.deepEqual([...outside.path], Array(12).fill(100));
 });
 
+test("run: a momentum per step is the momentum (betas[0]) of that step's optimizer", () => {
+  const f = surface("rosenbrock"), steps = 50;
+  const mu = Array.from({ length: steps }, (_, k) => 0.95 - 0.1 * k / steps);
+  for (const [name, hyper, key] of [["SGD", { lr: 1e-3 }, "momentum"],
+    ["Adam", { lr: 0.05 }, "betas"]]) {
+    const cycled = run(optimizer(name, hyper), f, f.start, steps, { momentum: mu });
+    // the same run stepped by hand, one optimizer per step as optim_ref.schedules.per_step
+    const at = (k) => optimizer(name, { ...hyper, [key]: key === "betas" ? [mu[k], 0.999] : mu[k] });
+    const p = Float64Array.from(f.start), g = new Float64Array(2), s = at(0).init(p);
+    for (let k = 0; k < steps; k++) {
+      f.grad(p[0], p[1], g);
+      at(k).update(p, g, s, hyper.lr);
+    }
+    assert.deepEqual([cycled.path[2 * steps], cycled.path[2 * steps + 1]], [p[0], p[1]], name);
+    assert.notDeepEqual(cycled.path, run(optimizer(name, hyper), f, f.start, steps).path);
+  }
+  assert.throws(() => run(optimizer("Adagrad"), f, f.start, 3, { momentum: [0.9, 0.9, 0.9] }),
+    /Adagrad has neither momentum nor betas/);
+  assert.throws(() => run(optimizer("Adam"), f, f.start, 3, { momentum: [0.9, 1, 0.9] }),
+    /Invalid momentum at step 2: 1.0/);
+});
+
 // ---------------------------------------------------------------- the checks have teeth
 
 const adamVariant = (update) => ({ ...KERNELS.Adam, name: "Adam", update });

@@ -6,5 +6,5 @@
 export { KERNELS, optimizer } from "./optimizers.js";
 export { NAMES, surface } from "./surfaces.js";
 export { gaussianPair, gaussians, philox2x32, uniform53 } from "./noise.js";
-export { BOX_SCALE, run } from "./run.js";
+export { BOX_SCALE, run, stepper } from "./run.js";
 export { SCHEDULES, schedule } from "./schedules.js";

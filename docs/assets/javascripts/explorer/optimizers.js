@@ -372,6 +372,7 @@ export function optimizer(kernel, hyper = {}) {
   return {
     name,
     hyper: h,
+    kernel: k,
     init: (params) => k.init(h, params.length),
     update: (p, g, s, lr = h.lr) => k.update(h, lr, p, g, s),
     step(params, grads, state, lr = h.lr) {

@@ -137,14 +137,23 @@ function build() {
     el("div", { class: "ox-player" }, ui.copy, ui.csv, ui.copied),
     el("p", { class: "ox-note", text: rates ? tx("ruleNote", { steps: rates.steps }) : "" }));
   pointer(); keys();
-  new ResizeObserver((entries) => {
+  const resized = new ResizeObserver((entries) => {
     for (const e of entries) sizes.set(e.target, { width: e.contentRect.width, height: e.contentRect.height });
-    render();
-  }).observe(ui.paths);
-  new ResizeObserver((entries) => {
-    for (const e of entries) sizes.set(e.target, { width: e.contentRect.width, height: e.contentRect.height });
-    render();
-  }).observe(ui.loss);
+    if (state.ready) renderSoon();
+  });
+  resized.observe(ui.paths); resized.observe(ui.loss);
+}
+
+// One render in the next frame however many resizes ask for it.
+let renderFrame = 0;
+function renderSoon() {
+  if (!renderFrame) renderFrame = requestAnimationFrame(() => { renderFrame = 0; render(); });
+}
+
+// Resolves once the browser has had a frame to paint and a turn to handle input: the page's
+// first work is cut into tasks this short, so loading never blocks the reader's first tap.
+function yieldToPaint() {
+  return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
 }
 
 // A range input with its value shown beside it; onInput(sliderValue) returns the value shown.
@@ -205,7 +214,7 @@ function sync() {
 // ---------------------------------------------------------------- computing and drawing
 function message(text) { ui.message.textContent = text || ""; S.error = text || null; }
 
-function update() {
+function update({ draw: now = true } = {}) {
   ui.stepsOut.textContent = String(S.steps);
   const surf = currentSurface();
   if (!surf) return;
@@ -220,8 +229,7 @@ function update() {
     message(S.surface === "custom" ? tx("notFinite", { x: num(S.start[0]), y: num(S.start[1]) }) : err.message);
   }
   ui.step.max = String(S.steps);
-  render();
-  saveUrl();
+  if (now) { render(); saveUrl(); }
 }
 
 let bg = null, bgKey = "", colors = null, scheme = null;
@@ -436,10 +444,15 @@ async function main() {
     else S.start = [...makeSurface(S.surface).start];
   }
   S.step = S.steps;
-  await new Promise((resolve) => setTimeout(resolve, 0));   // the controls paint, then the runs
-  update();
+  // The controls paint first; the runs are computed in the next task and drawn in the one
+  // after, each short. The URL is left as it came: the reader has changed nothing yet.
+  await yieldToPaint();
+  update({ draw: false });
+  await yieldToPaint();
+  render();
   state.ready = true;
   // Nothing plays by itself: the reader sees every whole path first, and Play animates them
   // (an autoplay would also keep a phone's CPU busy while the page loads).
 }
-main();
+// The page's text paints first (Lighthouse's first paint, and the reader's); then the explorer.
+yieldToPaint().then(main);
