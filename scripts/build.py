@@ -32,7 +32,7 @@ from scripts.content.timeline import Event, load_timeline
 from scripts.core import cache
 from scripts.core.datafile import DataFileError
 from scripts.explorer import page as explorer_page
-from scripts.figures import jobs, labels, markup, races
+from scripts.figures import jobs, markup, races
 from scripts.figures.registry import Figure, RegistryError, load
 from scripts.site import katex, language_homes, notebooks, snippets, translations, upstream, wheel
 
@@ -117,10 +117,6 @@ class Build:
             _add(files, config, f"assets/katex/fonts/{font.name}", font)
         for lang_of, path in pages.timeline_figures(self.timeline).items():
             _add(files, config, pages.figure_site_path(lang_of), path)
-        table = labels.site_json()  # the explorer page's optimizer labels and colours
-        entry, _ = cache.store("labels", cache.digest("labels", table),
-                               lambda d: (d / "optimizers.json").write_text(table, "utf-8"))
-        _add(files, config, labels.SITE_PATH, entry["optimizers.json"])
         for name in MATHJS_FILES:
             _add(files, config, f"assets/mathjs/{name}", MATHJS_DIST / name)
         for src_uri, path in explorer_page.site_files():  # the stated rule's learning rates

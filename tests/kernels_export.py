@@ -152,9 +152,10 @@ def reference_run(cls, kw, surface, starts, steps, lrs=None, sigma=0.0, seed=0):
 
     The same loop and divergence rule as optim_ref.trajectory.run, one start per row; the
     step's gradient is grad + sigma * noise.gaussian(seed, t), and step t's optimizer is
-    ``cls(lr=lrs[..., t - 1])``, step 1's making the state (``lrs`` of shape (steps,), or (rows, steps): one schedule
-    per row). With no lrs and sigma 0 it equals ``run`` bit for bit (tested). This belongs
-    in ``run`` itself once it takes a schedule and noise.
+    ``cls(lr=lrs[..., t - 1])``, step 1's making the state (``lrs`` of shape (steps,), or
+    (rows, steps): one schedule per row). With no lrs and sigma 0 it equals ``run`` bit for
+    bit, and with noise it equals ``run(noise=sigma, seed=seed)`` (both tested); ``run`` takes
+    a schedule object, not free per-row lr arrays, which is why this loop stays here.
     """
     lo, hi = (np.array(b) for b in zip(*surface.box(BOX_SCALE), strict=True))
 

@@ -33,6 +33,9 @@ def test_labels_particles_and_colours_are_well_formed():
         assert by_color.setdefault(o.color, o.text) == o.text, o.color
 
 
-def test_the_site_copy_is_the_same_table():
-    table = json.loads(labels.site_json())
-    assert table == {n: {"label": o.text, "color": o.color} for n, o in labels.OPTIMIZERS.items()}
+def test_the_explorer_gets_the_same_table():
+    from scripts.explorer import page
+
+    table = {n: {"label": o.text, "color": o.color} for n, o in labels.OPTIMIZERS.items()}
+    assert labels.site_table() == table
+    assert json.loads(json.dumps(page.data()["optimizers"])) == table

@@ -7,7 +7,11 @@ site's figures (``optim_ref.tuning.best_lr``: a sweep over 26 rates), so the bui
 once per surface and optimizer, from the surface's own start over RULE_STEPS steps, caches
 it like the figures and adds one small file to the site:
 
-    explorer/data/rates.json   {"steps", "rates": {surface: {class: lr}}, "surfaces": {...}}
+    explorer/data/rates.json   {"steps", "rates": {surface: {class: lr}}, "surfaces": {...},
+                                "optimizers": {class: {label, color}}}
+
+The render runs in a fresh spawn worker (``core/fresh.py``), like the figures, so a
+long-lived ``mkdocs serve`` stores what the code on disk computes under the key of that code.
 """
 
 from __future__ import annotations
@@ -18,8 +22,8 @@ from pathlib import Path
 
 import optim_ref
 from optim_ref import functions, tuning
-from scripts.core import cache, keys
-from scripts.figures import registry
+from scripts.core import cache, fresh, keys
+from scripts.figures import labels, registry
 
 KIND = "explorer"
 FORMAT = "explorer-v3"
@@ -42,19 +46,29 @@ def rates() -> dict[str, dict[str, float]]:
 
 
 def data() -> dict:
-    labels = registry.surface_names()
-    return {"steps": RULE_STEPS, "rates": rates(),
-            "surfaces": {n: {"label": labels[n]} for n in functions.NAMES}}
+    names = registry.surface_names()
+    return {"steps": RULE_STEPS, "rates": rates(), "optimizers": labels.site_table(),
+            "surfaces": {n: {"label": names[n]} for n in functions.NAMES}}
 
 
 def key() -> str:
-    code = keys.digest_modules(MODULES)
+    code = keys.digest_modules(MODULES + ["scripts.figures.labels"])
     return cache.digest(FORMAT, list(OPTIMIZERS), RULE_STEPS, code,
                         importlib.metadata.version("numpy"), registry.surface_names())
 
 
+def write(folder: str) -> None:
+    """The entry's one file (run in a fresh worker: the code on disk, not this process's)."""
+    (Path(folder) / "rates.json").write_text(
+        json.dumps(data(), ensure_ascii=False, sort_keys=True), "utf-8")
+
+
+def _render(folder: Path) -> None:
+    with fresh.pool(1) as pool:
+        pool.submit(write, str(folder)).result()
+
+
 def site_files(*, force: bool = False) -> list[tuple[str, Path]]:
     """(site path, file) pairs for the hook."""
-    entry, _ = cache.store(KIND, key(), lambda d: (d / "rates.json").write_text(
-        json.dumps(data(), ensure_ascii=False, sort_keys=True), "utf-8"), force=force)
+    entry, _ = cache.store(KIND, key(), _render, force=force)
     return [(f"{SITE_DIR}/data/rates.json", entry["rates.json"])]

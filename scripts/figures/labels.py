@@ -5,16 +5,13 @@ The label is the same in both languages; ``SGD`` is plain gradient descent in th
 it reads ``GD`` like the lecture-shaped ``GD``. The particle follows how the name is read
 aloud (Adam은, GD는). The colours are Okabe-Ito for the lecture's seven and Paul Tol's
 muted and medium-contrast palettes after them (colour-blind safe); the races draw with
-``optim_ref.viz.colors`` by position instead. ``site_json`` is the build's copy for the
-explorer page, published at ``SITE_PATH``.
+``optim_ref.viz.colors`` by position instead. ``site_table`` is what the explorer page
+gets, inside its ``rates.json`` (scripts/explorer/page.py).
 """
 
 from __future__ import annotations
 
-import json
 from typing import NamedTuple
-
-SITE_PATH = "assets/data/optimizers.json"
 
 
 class Label(NamedTuple):
@@ -55,7 +52,6 @@ def topic_ko(text: str) -> str:
     return next((o.topic_ko for o in OPTIMIZERS.values() if o.text == text), "는")
 
 
-def site_json() -> str:
+def site_table() -> dict[str, dict[str, str]]:
     """The labels and colours for the explorer page's script, by class name."""
-    table = {name: {"label": o.text, "color": o.color} for name, o in OPTIMIZERS.items()}
-    return json.dumps(table, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    return {name: {"label": o.text, "color": o.color} for name, o in OPTIMIZERS.items()}

@@ -4,9 +4,8 @@
 
 import { num } from "./text.js";
 
-// Colours: Okabe-Ito for the lecture's seven (the site's figures), Tol's muted for the rest.
-export const COLORS = ["#D55E00", "#0072B2", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#000000",
-  "#882255", "#44AA99", "#999933", "#AA4499", "#117733", "#332288", "#661100", "#6699CC", "#888888"];
+// a run's colour when the build's table (rates.json) could not be read
+export const FALLBACK = "#888888";
 
 const BANDS = 14;
 

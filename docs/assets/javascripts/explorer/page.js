@@ -12,7 +12,13 @@ const root = document.getElementById("optim-explorer");
 const lang = root.dataset.lang;
 const tx = (key, values) => t(lang, key, values);
 const names = Object.keys(KERNELS);
-const colorOf = (name) => draw.COLORS[names.indexOf(name) % draw.COLORS.length];
+// Each optimizer's colour comes from the build (scripts/figures/labels.py, in rates.json);
+// black, which Adam wears on the light palette, turns light on the dark one.
+const colorOf = (name) => {
+  const c = rates?.optimizers?.[name]?.color ?? draw.FALLBACK;
+  return c === "#000000" && document.body.getAttribute("data-md-color-scheme") === "slate"
+    ? "#e0e0e0" : c;
+};
 const DEFAULT = ["SGD", "Momentum", "Adam"];
 const RANGES = { momentum: [0, 0.999, 0.001], rho: [0, 0.999, 0.001], alpha: [0, 0.9999, 0.0001],
   beta1: [0, 0.999, 0.001], beta2: [0.9, 0.9999, 0.0001] };
