@@ -64,13 +64,15 @@ $(BIN)/python: | prereqs
 	$(PYTHON) -m venv $(VENV)
 
 # No build isolation for the editable install: the build backend is the lock's setuptools.
+# --no-compile: pip byte-compiles every file of every package (half the install's time here);
+# Python compiles the modules a build imports when it first imports them.
 $(SITE_STAMP): requirements/site.lock pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -r requirements/site.lock
+	$(BIN)/pip install -q --no-compile -r requirements/site.lock
 	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
 	touch $@
 
 $(TEST_STAMP): requirements/test.lock $(SITE_STAMP)
-	$(BIN)/pip install -q -r requirements/test.lock
+	$(BIN)/pip install -q --no-compile -r requirements/test.lock
 	touch $@
 
 $(NODE_SITE_STAMP): package.json package-lock.json | prereqs
