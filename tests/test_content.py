@@ -19,6 +19,8 @@ import optim_ref
 from optim_ref import functions, losses, mlp, tuning
 from scripts.figures import fits, races, registry
 
+pytestmark = pytest.mark.content  # make test-fast leaves the pages' numbers out
+
 DOCS = ROOT / "docs"
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 FENCE = re.compile(r"^(```|~~~)")

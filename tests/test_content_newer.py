@@ -15,6 +15,8 @@ from optim_ref import functions, mlp, tuning
 from optim_ref.data import load_digits
 from scripts.figures import fits, races, registry
 
+pytestmark = pytest.mark.content  # make test-fast leaves the pages' numbers out
+
 DOCS = ROOT / "docs"
 
 

@@ -151,6 +151,7 @@ def test_notebook_page_is_rendered_executed_and_true_to_optim_ref(built_site, la
     assert (built_site.site / target[len("/optim-ref/"):]).is_file()
 
 
+@pytest.mark.slow  # runs the notebook in a kernel, with torch
 @pytest.mark.parametrize("name", ["lab.ipynb", "lab.en.ipynb"])
 def test_the_lab_torch_cell_reproduces_optim_ref(tmp_path, name):
     """The cell the build does not run, run here with torch: it prints a gap below 1e-12."""

@@ -46,7 +46,9 @@ EXPLORER_PAGE = "explorer/"
 EXPLORER_BYTES = 300_000
 # (label, page) in the order printed; pages that the site does not have are left out.
 PAGES = (("home", ""), ("optimizer (Adam)", OPTIMIZER_PAGE), ("summary", "summary/"),
-         ("explorer", "explorer/"))
+         ("explorer", "explorer/"), ("SGD", "optimizers/sgd/"), ("schedules", "schedules/"),
+         ("real data", "real-data/"), ("newer", "optimizers/newer/"),
+         ("second-order", "optimizers/second-order/"))
 GZIP_TYPES = ("text/", "application/javascript", "application/json", "image/svg+xml",
               "application/xml", "application/manifest+json")
 
