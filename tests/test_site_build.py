@@ -189,7 +189,10 @@ def test_second_build_renders_no_figure_executes_no_notebook_and_leaves_git_clea
     assert "executed" not in " ".join(re.findall(r"notebook \S+: \w+", again.log))
     assert len(re.findall(r"notebook \S+: from cache", again.log)) == 2
     seconds = [float(s) for s in re.findall(r"figures: .*?, ([\d.]+) s", again.log)]
-    assert sum(seconds) <= 1.0, seconds
+    first = [float(s) for s in re.findall(r"figures: .*?, ([\d.]+) s", built_site.log)]
+    # keys and manifests only: a second or so, or a twentieth of a cold first build's figure
+    # time on a machine that other work slows down (1.24 s was seen under CI's own load)
+    assert sum(seconds) <= max(1.0, 0.05 * sum(first)), (seconds, first)
     assert _git_status() == before
 
 
