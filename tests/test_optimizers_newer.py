@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import lion_pytorch
 import numpy as np
 import pytest
+import test_optimizers_oracle as oracle
 import torch  # unconditional: a missing torch fails this module, it never skips
 import torch.optim._muon as torch_muon
 from test_optimizers_oracle import (  # noqa: F401  (torch_float64 is an autouse fixture)
@@ -207,31 +208,7 @@ def test_one_step_matches_torch(cfg):
 def path_error(cfg, ours_cls=None, seed=3) -> float:
     """4 starts, 200 steps on the oracle's quadratic (condition number 10); the path and the
     final state (ASGD's average lives there)."""
-    rng = np.random.default_rng(seed)
-    a, b = quadratic()
-    kw = cfg.path
-    sign = -1.0 if kw.get("maximize") else 1.0
-
-    def grad(x):
-        return sign * (x @ a - b)
-
-    x = rng.standard_normal((4, a.shape[0])) * 3
-    opt = (ours_cls or cfg.ours)(**kw)
-    state = opt.init(x)
-    p = torch.tensor(x, requires_grad=True)
-    topt = cfg.torch_cls([p], **cfg.to_torch(kw))
-    ours, theirs = [x], [x]
-    for _ in range(PATH_STEPS):
-        x, state = opt.step(x, grad(x), state)
-        p.grad = torch.tensor(grad(p.detach().numpy()))
-        topt.step()
-        ours.append(x)
-        theirs.append(p.detach().numpy().copy())
-    worst = relative_error(np.array(ours), np.array(theirs))
-    for name, value in state._asdict().items():
-        if name != "step" and name in topt.state[p]:
-            worst = max(worst, relative_error(value, topt.state[p][name].detach().numpy()))
-    return worst
+    return oracle.path_error(cfg, ours_cls, seed, with_state=True)
 
 
 def assert_path_matches(cfg, ours_cls=None):

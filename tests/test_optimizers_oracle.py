@@ -354,12 +354,15 @@ def quadratic(dim=6, cond=10.0, seed=1):
     return a, b
 
 
-def path_error(cfg: Config, ours_cls: type | None = None, seed: int = 3) -> float:
+def path_error(cfg: Config, ours_cls: type | None = None, seed: int = 3, *,
+               with_state: bool = False) -> float:
     """Run 4 starts for 200 steps with optim_ref and with torch; the largest relative gap.
 
     The hyperparameters are fixed ones (``cfg.path``) under which the runs settle towards the
     minimum without chattering around it: with tiny betas and eps, Adam-like methods behave
     like sign descent near the minimum, and there one ulp grows like in a chaotic run.
+    ``with_state`` holds the final state to torch's too (where a method's result lives
+    there, as ASGD's average does).
     """
     ours_cls = ours_cls or cfg.ours
     rng = np.random.default_rng(seed)
@@ -382,7 +385,12 @@ def path_error(cfg: Config, ours_cls: type | None = None, seed: int = 3) -> floa
         topt.step()
         ours_path.append(x)
         torch_path.append(p.detach().numpy().copy())
-    return relative_error(np.array(ours_path), np.array(torch_path))
+    worst = relative_error(np.array(ours_path), np.array(torch_path))
+    if with_state:
+        for name, value in state._asdict().items():
+            if name != "step" and name in topt.state[p]:
+                worst = max(worst, relative_error(value, topt.state[p][name].detach().numpy()))
+    return worst
 
 
 def assert_path_matches(cfg: Config, ours_cls: type | None = None) -> None:
