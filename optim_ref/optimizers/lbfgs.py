@@ -17,8 +17,8 @@ One ``step`` runs up to ``max_iter`` such iterations and ``max_eval`` evaluation
 loss, and stops early when max|g| <= tolerance_grad, or when the step, the loss change or
 the slope g.d falls below tolerance_change; a pair with y.s <= 1e-10 is not stored. All of
 this, the cubic interpolation and the bracketing of the line search included, follows
-torch's ``lbfgs.py`` (itself ported from minFunc and torch7's optim), so that the two agree
-to rounding.
+torch's ``lbfgs.py`` (itself ported from minFunc and torch7's optim), and its three pieces of
+arithmetic round as torch's do, so that the two agree bit for bit.
 
 The step takes the function, not a gradient: ``step(params, loss_and_grad, state)`` where
 ``loss_and_grad(params)`` returns (loss, grad), as torch's closure does. Parameters may have
@@ -32,6 +32,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from optim_ref.optimizers import _torch_rounding as rounding
 from optim_ref.optimizers._base import (
     Array,
     Optimizer,
@@ -67,25 +68,25 @@ class LBFGSState(NamedTuple):
     prev_loss: float | None = None
 
 
-# The three pieces of arithmetic that torch rounds differently: its p.add_(d, alpha=t) is one
-# fused multiply-add, and its dot products and sums add in another order (BLAS, vectorised
-# lanes). Everything else rounds alike; swapped for torch's own, these three make optim_ref
-# equal torch bit for bit (tests/test_optimizers_newer.py), so they are named here once.
+# The three pieces of arithmetic that torch rounds otherwise than numpy: its p.add_(d, alpha=t)
+# is one fused multiply-add, and its dot products and sums add in another order (BLAS,
+# vectorised lanes). They round here as in torch (_torch_rounding says how and why), so that
+# optim_ref equals torch bit for bit (tests/test_optimizers_newer.py).
 
 
 def dot(a: Array, b: Array) -> float:
     """a.b"""
-    return float(a @ b)
+    return rounding.dot(a, b)
 
 
 def add_scaled(x: Array, alpha: float, d: Array) -> Array:
     """x + alpha d"""
-    return x + alpha * d
+    return rounding.fma(x, alpha, d)
 
 
 def l1(g: Array) -> float:
     """sum |g_i|"""
-    return float(np.sum(np.abs(g)))
+    return rounding.total(np.abs(g))
 
 
 def cubic_minimum(x1, f1, g1, x2, f2, g2, bounds=None):
