@@ -11,9 +11,10 @@ torch's L-BFGS rounds as numpy does; these three do not:
   kernel: round(x + t d), rounded once. numpy has no fma (nor Python's math before 3.13), so
   ``fma`` computes it exactly with error-free transformations: Dekker's product and Knuth's
   sum give x + t d as three floats, and Boldo & Melquiond's rounding to odd adds them with
-  one rounding ("Emulation of FMA and correctly rounded sums: proved algorithms using
-  rounding to odd", IEEE Trans. Computers 57(4), 2008). Exact unless t d overflows or its
-  rounding error underflows (|t d| above 1e300 or below 1e-290: far from any run here).
+  one rounding ("Emulation of a FMA and correctly rounded sums: proved algorithms using
+  rounding to odd", IEEE Trans. Computers 57(4), 2008). Exact while |t|, |d_i| and |t d_i| lie
+  between 1e-290 and 1e290 (or are 0): Veltkamp's split overflows above, the product's
+  rounding error underflows below; far from any run here.
 - ``a.dot(b)`` is BLAS ddot (MKL in torch's wheels). Its order, found with inputs chosen to
   reveal it: products rounded one by one, added into four two-lane accumulators (element
   8k + 2j + l into accumulator j, lane l), the n mod 8 last ones into accumulator 0, then the
@@ -23,7 +24,9 @@ torch's L-BFGS rounds as numpy does; these three do not:
 
 Both orders are torch's for vectors below 4,096 elements (dot) and 32,768 (sum), and on one
 thread at every length tried (to a million); above those, torch splits the work among its
-threads, and the order depends on how many there are. L-BFGS here runs on a few dozen.
+threads, and the order depends on how many there are. The site's runs (2 to 1,000
+numbers) are well below both.
+
 tests/test_optimizers_newer.py checks all three against torch, element for element.
 """
 
