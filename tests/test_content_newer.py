@@ -3,6 +3,7 @@ optim_ref (issue 15), so a page cannot keep a number the code no longer gives.""
 
 from __future__ import annotations
 
+import functools
 import re
 
 import numpy as np
@@ -13,7 +14,7 @@ from site_support import ROOT
 import optim_ref
 from optim_ref import functions, mlp, tuning
 from optim_ref.data import load_digits
-from scripts.figures import fits, races, registry
+from scripts.figures import fits, muon_split, races, registry
 
 pytestmark = pytest.mark.content  # make test-fast leaves the pages' numbers out
 
@@ -69,38 +70,72 @@ def test_the_singular_value_table_is_the_figures_run():
         assert x5[1:] == [f"{a.max():.3f}", f"{a.min():.3f}", f"{a.max() / a.min():.2f}"]
 
 
-def _digits_run(muon_lr: float | None, adamw_lr: float, steps: int = 300, hidden: int = 32):
-    """AdamW on every weight, or Muon on W1 (64 x hidden) and AdamW on the rest."""
-    split = load_digits()
-    x, y = split[0], split[1]
-    params = mlp.init_params(64, hidden, 10, seed=0)
-    n1 = 64 * hidden
-    adamw = optim_ref.AdamW(lr=adamw_lr)
-    muon = None if muon_lr is None else optim_ref.Muon(lr=muon_lr)
-    s_muon = None if muon is None else muon.init(params[:n1].reshape(64, hidden))
-    s_adam = adamw.init(params if muon is None else params[n1:])
-    for _ in range(steps):
-        _, g = mlp.loss_and_grad(params, x, y, loss="cross_entropy", n_out=10)
-        if muon is None:
-            params, s_adam = adamw.step(params, g, s_adam)
-            continue
-        w1, s_muon = muon.step(params[:n1].reshape(64, hidden), g[:n1].reshape(64, hidden),
-                               s_muon)
-        rest, s_adam = adamw.step(params[n1:], g[n1:], s_adam)
-        params = np.concatenate([w1.ravel(), rest])
-    loss = mlp.loss_value(params, x, y, loss="cross_entropy", n_out=10)
-    return loss, mlp.accuracy(params, split[2], split[3], 10)
+@functools.cache
+def _split_runs():
+    """The muon-digits-split figure and its four runs (one computation for the tests below)."""
+    fig = registry.by_name(registry.load())["muon-digits-split"]
+    return fig, muon_split.compute(fig)
 
 
-@pytest.mark.parametrize(("muon_lr", "adamw_lr", "row"), [
-    (None, 0.01, 0), (None, 0.03, 1), (0.01, 0.01, 2), (0.03, 0.01, 3)])
-def test_the_muon_and_adamw_table_is_computed(muon_lr, adamw_lr, row):
-    loss, accuracy = _digits_run(muon_lr, adamw_lr)
+def test_the_muon_and_adamw_table_is_the_figures_run():
+    fig, runs = _split_runs()
+    assert fig.optimizers == ("AdamW", "Muon") and fig.steps == 300 and float(fig.lr) == 0.01
     for text in both("optimizers/newer"):
         rows = [r for r in (table_rows(text, "AdamW") + table_rows(text, "$W_1$")
                             + table_rows(text, "Muon")) if r[1][:1] == "0"]
-        cells = rows[row]
-        assert cells[1:] == [f"{loss:.4f}", f"{100 * accuracy:.1f}%"], (cells, loss, accuracy)
+        want = [muon_split.run(runs, lr, split) for split in (False, True) for lr in fig.rates]
+        assert [r[1:] for r in rows] == [[f"{r.train_loss[-1]:.4f}", f"{r.val_acc[-1]:.1%}"]
+                                         for r in want], rows
+        for cells, r in zip(rows, want, strict=True):
+            assert f"`lr={r.lr:g}`" in cells[0]
+
+
+def test_the_split_trains_w1_with_muon_and_the_rest_with_adamw():
+    """One step of the split is Muon's step on the 64 x 32 matrix W1 and AdamW's on the rest."""
+    fig, _ = _split_runs()
+    split = load_digits()
+    p0 = mlp.init_params(64, 32, 10, seed=0)
+    _, g = mlp.loss_and_grad(p0, split.x_train, split.y_train, loss="cross_entropy", n_out=10)
+    opt = muon_split.optimizer(fig, 0.03, True)
+    p1, _ = opt.step(p0, g, opt.init(p0))
+    muon, adamw = optim_ref.Muon(lr=0.03), optim_ref.AdamW(lr=0.01)
+    w1, _ = muon.step(p0[:2048].reshape(64, 32), g[:2048].reshape(64, 32),
+                      muon.init(np.zeros((64, 32))))
+    rest, _ = adamw.step(p0[2048:], g[2048:], adamw.init(p0[2048:]))
+    assert np.array_equal(p1, np.concatenate([w1.ravel(), rest]))
+    with pytest.raises(ValueError, match="2-D"):  # Muon on the flat vector is refused
+        muon.init(p0)
+
+
+def test_what_the_muon_paragraph_says_of_the_curves_is_the_run():
+    fig, runs = _split_runs()
+    since = [muon_split.below_from(runs, lr) for lr in fig.rates]
+    assert since == [285, 250]
+    for lr, k in zip(fig.rates, since, strict=True):  # AdamW alone is lower before step k
+        alone, split = muon_split.run(runs, lr, False), muon_split.run(runs, lr, True)
+        assert np.all(split.train_loss[1:k] > alone.train_loss[1:k])
+    images = sorted({round(360 * abs(muon_split.run(runs, lr, True).val_acc[-1]
+                                     - muon_split.run(runs, lr, False).val_acc[-1]))
+                     for lr in fig.rates})
+    assert images == [1, 2]  # "one or two of the 360 validation images"
+    rms = [muon_split.first_step_rms(fig, 0.01, split) for split in (True, False)]
+    data = load_digits()
+    p0 = mlp.init_params(64, 32, 10, seed=0)
+    _, g = mlp.loss_and_grad(p0, data.x_train, data.y_train, loss="cross_entropy", n_out=10)
+    opt = optim_ref.AdamW(lr=0.01)
+    moved = np.abs(opt.step(p0, g, opt.init(p0))[0] - p0)[:2048]
+    share = np.mean(np.abs(moved - 0.01) < 1e-4)  # within 1% of the rate
+    ortho = optim_ref.Muon(lr=0.01).orthogonalize(g[:2048].reshape(64, 32))
+    ortho_rms = np.sqrt(np.mean(ortho**2))
+    scale = optim_ref.Muon(lr=0.01).adjusted_lr((64, 32)) / 0.01
+    assert scale == pytest.approx(np.sqrt(2))  # the step is lr s O, and weight decay (< 0.1%)
+    assert 0.01 * scale * ortho_rms == pytest.approx(rms[0], rel=1e-3)
+    for text, phrase in zip(both("optimizers/newer"), ("한두 장", "one or two of the 360"),
+                            strict=True):
+        section = text.split("## Muon")[1].split("\n## ")[0]
+        for number in [*map(str, since), f"{rms[0]:.4f}", f"{rms[1]:.4f}", f"{share:.0%}",
+                       f"{ortho_rms:.3f}", "\\sqrt{32/2048} = 1/8", phrase]:
+            assert number in section, number
 
 
 def test_what_the_newer_page_says_of_the_races_is_what_they_show():
@@ -172,3 +207,23 @@ def test_the_summary_lists_every_optimizer_of_torch_optim():
         for row in rows:
             for link in re.findall(r"\]\(([^)]+)\)", row[3]):
                 assert (DOCS / link).is_file(), link
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_the_muon_split_figure_is_built_with_words_of_its_runs(built_site, lang):
+    """Its own rendering per language; alt text with every run's last loss and accuracy, and
+    the caption with the columns' rates."""
+    fig, runs = _split_runs()
+    page = built_site.site / ("" if lang == "ko" else "en/") / "optimizers" / "newer"
+    html = (page / "index.html").read_text(encoding="utf-8")
+    figure = re.search(r'<figure[^>]*data-figure="muon-digits-split"[^>]*>.*?</figure>', html,
+                       re.S).group(0)
+    src = re.search(r'<img[^>]*\bsrc="([^"]+)"', figure).group(1)
+    alt = re.search(r'<img[^>]*\balt="([^"]+)"', figure).group(1)
+    caption = re.search(r"<figcaption>(.*?)</figcaption>", figure, re.S).group(1)
+    image = (page / src).resolve()
+    assert src.endswith(f"muon-digits-split.{lang}.png") and image.read_bytes()[:4] == b"\x89PNG"
+    for r in runs:
+        assert f"{r.train_loss[-1]:.4f}" in alt and f"{r.val_acc[-1]:.1%}" in alt
+    assert muon_split.facts(fig, lang) in caption
+    assert bool(re.search("[\uac00-\ud7a3]", alt + caption)) == (lang == "ko")

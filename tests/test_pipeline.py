@@ -17,6 +17,10 @@ from scripts.site import notebooks
 REGISTRY = yaml.safe_load(registry.REGISTRY.read_text(encoding="utf-8"))
 
 
+def _entry(data: dict, name: str) -> dict:
+    return next(e for e in data["figures"] if e["name"] == name)
+
+
 def _broken(mutate) -> registry.RegistryError:
     data = copy.deepcopy(REGISTRY)
     mutate(data)
@@ -44,6 +48,12 @@ def test_the_registry_declares_the_figures_the_site_needs():
     (lambda d: d["figures"][1].update(steps=-3), "race-{surface}", "steps"),
     (lambda d: d["figures"][1].update(kind="movie"), "race-{surface}", "kind"),
     (lambda d: d["figures"].append(d["figures"][1]), "race-quadratic", "name"),
+    (lambda d: _entry(d, "muon-digits-split").update(optimizers=["Muon", "AdamW"]),
+     "muon-digits-split", "optimizers"),
+    (lambda d: _entry(d, "muon-digits-split").pop("rates"), "muon-digits-split", "rates"),
+    (lambda d: _entry(d, "muon-digits-split").update(lr="rule"), "muon-digits-split", "lr"),
+    (lambda d: _entry(d, "muon-digits-split").update(surface="quadratic"), "muon-digits-split",
+     "surface"),
 ])
 def test_a_bad_registry_entry_names_the_file_the_figure_and_the_field(mutate, figure, field):
     message = str(_broken(mutate))

@@ -37,6 +37,8 @@ KIND_MODULES.update({kind: ("scripts.figures.render_stochastic",)
                      for kind in ("sgd-batches", "sgd-decay", "noise-spread", "schedule-shapes")})
 #: the real-data figure (scripts/figures/render_training.py: digits, network, drawing)
 KIND_MODULES["training"] = ("scripts.figures.render_training",)
+#: Muon on the digits network's W1, AdamW on the rest (render_muon_split.py: runs, drawing)
+KIND_MODULES["muon-split"] = ("scripts.figures.render_muon_split",)
 #: the analysis figures (scripts/figures/render_theory.py: optim_ref.analysis, viz.theory)
 KIND_MODULES.update({kind: ("scripts.figures.render_theory",)
                      for kind in ("rate-beta", "ema-weights", "bias-correction",
@@ -47,7 +49,7 @@ KIND_WORDS = {"trajectory": ("rule",), "loss": ("rule", "loss_axes"),
               "line-fit": ("fit",), "width-fit": ("fit",), "singular-values": ("fit",),
               "sgd-batches": (), "sgd-decay": (), "noise-spread": (), "schedule-shapes": (),
               "training": (), "rate-beta": (), "ema-weights": (), "bias-correction": (),
-              "nag-lookahead": ()}
+              "nag-lookahead": (), "muon-split": ("muon_split",)}
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,7 @@ def jobs(figures: list[Figure]) -> list[Job]:
 def _render(job: Job, force: bool) -> tuple[str, dict[str, str], float]:
     from scripts.figures import (
         render_fits,
+        render_muon_split,
         render_races,
         render_stochastic,
         render_theory,
@@ -106,7 +109,8 @@ def _render(job: Job, force: bool) -> tuple[str, dict[str, str], float]:
     renderer = {"scripts.figures.render_fits": render_fits.render,
                 "scripts.figures.render_stochastic": render_stochastic.render,
                 "scripts.figures.render_theory": render_theory.render,
-                "scripts.figures.render_training": render_training.render}
+                "scripts.figures.render_training": render_training.render,
+                "scripts.figures.render_muon_split": render_muon_split.render}
     draw = renderer[KIND_MODULES[job.figure.kind][0]] if job.figure.kind in KIND_MODULES \
         else render_races.render
     started = time.process_time()

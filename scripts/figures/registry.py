@@ -25,7 +25,7 @@ REGISTRY = Path(__file__).with_name("figures.yml")
 
 KINDS = ("trajectory", "loss", "line-fit", "width-fit", "sgd-batches", "sgd-decay",
          "noise-spread", "schedule-shapes", "training", "singular-values", "rate-beta",
-         "ema-weights", "bias-correction", "nag-lookahead")
+         "ema-weights", "bias-correction", "nag-lookahead", "muon-split")
 #: kinds that fit a model to data rather than race over a surface (scripts/fits.py)
 FIT_KINDS = ("line-fit", "width-fit", "singular-values")
 #: what a singular-values figure orthogonalizes with (a matrix, not a point)
@@ -36,8 +36,10 @@ FIT_LOSSES = ("mse", "mae", "huber")
 STOCHASTIC_KINDS = ("sgd-batches", "sgd-decay", "noise-spread", "schedule-shapes")
 #: the digits training (scripts/figures/training.py)
 TRAINING_KINDS = ("training",)
+#: Muon on the digits network's hidden matrix and AdamW on the rest (scripts/figures/muon_split.py)
+SPLIT_KINDS = ("muon-split",)
 #: kinds that show data, not one of the surfaces of optim_ref.functions
-DATA_KINDS = FIT_KINDS + STOCHASTIC_KINDS + TRAINING_KINDS
+DATA_KINDS = FIT_KINDS + STOCHASTIC_KINDS + TRAINING_KINDS + SPLIT_KINDS
 #: kinds that draw the analysis beside the races (scripts/figures/theory.py), and the surface
 #: each needs (None: it draws no surface)
 THEORY_KINDS = {"rate-beta": "quadratic", "ema-weights": None, "bias-correction": None,
@@ -76,6 +78,8 @@ ENTRY_SCHEMA = {
                   "items": {"type": "number", "minimum": 0, "exclusiveMaximum": 1}},
         "widths": {"type": "array", "minItems": 1, "maxItems": 6,
                    "items": {"type": "integer", "minimum": 1, "maximum": 500}},
+        "rates": {"type": "array", "minItems": 1, "maxItems": 4, "uniqueItems": True,
+                  "items": {"type": "number", "exclusiveMinimum": 0}},
         "each": {
             "type": "object",
             "additionalProperties": {"type": "array", "minItems": 1, "items": {"type": "string"}},
@@ -113,6 +117,7 @@ class Figure:
     widths: tuple[int, ...] = ()  # width-fit: one network per hidden width
     angle: float = 0.0  # the surface turned by this many degrees (functions.rotated)
     betas: tuple[float, ...] = ()  # rate-beta: the betas run; ema-weights: one line each
+    rates: tuple[float, ...] = ()  # muon-split: the rates compared, one column each
 
     @property
     def localized(self) -> bool:
@@ -132,6 +137,8 @@ class Figure:
             params["angle"] = self.angle
         if self.kind in THEORY_KINDS:
             params["betas"] = list(self.betas)
+        if self.kind in SPLIT_KINDS:
+            params["rates"] = list(self.rates)
         return params
 
 
@@ -218,6 +225,8 @@ def parse(data: Any, path: Path = REGISTRY) -> list[Figure]:
                 _check_training(path, name, item)
             elif item["kind"] in THEORY_KINDS:
                 _check_theory(path, name, item)
+            elif item["kind"] in SPLIT_KINDS:
+                _check_split(path, name, item)
             elif surface not in functions.NAMES:
                 raise _fail(path, name, "surface",
                             f"unknown surface {surface!r}; known: {list(functions.NAMES)}")
@@ -227,7 +236,8 @@ def parse(data: Any, path: Path = REGISTRY) -> list[Figure]:
                     not isinstance(shown.get(lang), str) or not shown[lang] for lang in LANGS):
                 raise _fail(path, name, "surface",
                             f"surface_names.{surface} needs a name in each of {list(LANGS)}")
-            allowed = MATRIX_OPTIMIZERS if item["kind"] == "singular-values" else OPTIMIZERS
+            allowed = {"singular-values": MATRIX_OPTIMIZERS,
+                       "muon-split": OPTIMIZERS + MATRIX_OPTIMIZERS}.get(item["kind"], OPTIMIZERS)
             for opt in item["optimizers"]:
                 opt, _, tuning = opt.partition("+")
                 if tuning and (tuning not in TUNINGS or opt not in TUNINGS[tuning]):
@@ -253,6 +263,7 @@ def parse(data: Any, path: Path = REGISTRY) -> list[Figure]:
                 losses=tuple(item.get("losses", ())), widths=tuple(item.get("widths", ())),
                 angle=float(item.get("angle", 0.0)),
                 betas=tuple(float(b) for b in item.get("betas", ())),
+                rates=tuple(float(r) for r in item.get("rates", ())),
             ))
     return figures
 
@@ -296,6 +307,22 @@ def _check_theory(path: Path, name: str, item: dict[str, Any]) -> None:
         raise _fail(path, name, "betas", f"a {item['kind']} figure needs a list of betas")
     if item["kind"] in ("bias-correction", "nag-lookahead") and item.get("lr", "rule") == "rule":
         raise _fail(path, name, "lr", f"a {item['kind']} figure draws one step size; give a number")
+
+
+def _check_split(path: Path, name: str, item: dict[str, Any]) -> None:
+    """The optimizer for every weight and the rest, then the one for the hidden matrix; the
+    rates compared, and the rest's rate (``lr``); digits data, no surface."""
+    opts = [base_optimizer(o) for o in item["optimizers"]]
+    if len(opts) != 2 or opts[0] not in OPTIMIZERS or opts[1] not in MATRIX_OPTIMIZERS:
+        raise _fail(path, name, "optimizers", "a muon-split figure needs two: one for every "
+                    f"weight and the rest (one of {list(OPTIMIZERS)}), then one for the hidden "
+                    f"matrix (one of {list(MATRIX_OPTIMIZERS)}); got {item['optimizers']}")
+    if not item.get("rates"):
+        raise _fail(path, name, "rates", "a muon-split figure needs the list of rates it compares")
+    if item["lr"] == "rule":
+        raise _fail(path, name, "lr", "a muon-split figure needs the rest's rate as a number")
+    if item.get("surface") is not None:
+        raise _fail(path, name, "surface", "a muon-split figure has no surface")
 
 
 def load(path: Path = REGISTRY) -> list[Figure]:
