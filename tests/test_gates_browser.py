@@ -49,7 +49,12 @@ IMAGES = """() => [...document.querySelectorAll('img')].map(img => ({
     || img.getAttribute('aria-hidden') === 'true',
 }))"""
 
-NO_TRANSITIONS = "*, *::before, *::after { transition: none !important; }"
+# Before axe runs: no half-finished fades, and every block of the article laid out. The site
+# skips rendering off-screen blocks (content-visibility: auto) until the reader scrolls to
+# them; axe scrolls to an element and reads colours at once, before the block renders, and
+# then measures whatever box happens to be there.
+BEFORE_AXE = ("*, *::before, *::after { transition: none !important; } "
+                  ".md-content__inner > * { content-visibility: visible !important; }")
 
 # Elements that reach past the right edge of the screen with no box of their own that
 # scrolls or clips them (a wide table in a scrolling wrapper is fine; a bare one is not).
@@ -104,7 +109,7 @@ async def _visit(context, url: str, *, scroll: bool, axe_rules: list[str] | None
             await page.wait_for_load_state("networkidle")
         if axe_rules != []:
             # no half-finished fades: a header title caught mid-transition reads as low contrast
-            await page.add_style_tag(content=NO_TRANSITIONS)
+            await page.add_style_tag(content=BEFORE_AXE)
             await page.wait_for_timeout(50)
             await page.add_script_tag(path=str(AXE))
             options = {"resultTypes": ["violations"]}
