@@ -136,3 +136,40 @@ def test_search_finds_pages_in_the_page_language_only(served_site, browser, lang
         assert not failures, failures
     finally:
         context.close()
+
+
+PALETTE_STATE = """() => ({
+  scheme: document.body.dataset.mdColorScheme,
+  shown: [...document.querySelectorAll('.optim-palette')].filter(b => !b.hidden)
+           .map(b => b.getAttribute('aria-label')),
+  meta: document.querySelector('meta[name="color-scheme"]')?.content,
+  focused: document.activeElement.classList.contains('optim-palette'),
+})"""
+
+
+@pytest.mark.parametrize(("system", "first", "other"), [("light", "default", "slate"),
+                                                        ("dark", "slate", "default")])
+def test_palette_follows_the_system_then_the_reader(served_site, browser, system, first,
+                                                    other):
+    """The switch (overrides/partials/palette.html): the system's scheme until the reader
+    chooses, one labelled button at a time, keyboard focus kept, the choice kept on the
+    next page, and no transition mark left behind."""
+    context, page, *_, errors = open_page(browser, served_site.base_url, color_scheme=system)
+    try:
+        state = page.evaluate(PALETTE_STATE)
+        assert state["scheme"] == first and len(state["shown"]) == 1
+        assert state["meta"] == ("dark" if first == "slate" else "light")
+        label = state["shown"][0]
+        assert label == ("어두운 화면으로 바꾸기" if first == "default" else "밝은 화면으로 바꾸기")
+        page.get_by_role("button", name=label).focus()
+        page.keyboard.press("Enter")
+        state = page.evaluate(PALETTE_STATE)
+        assert state["scheme"] == other and state["focused"] and state["shown"] != [label]
+        page.wait_for_function("() => !document.body.hasAttribute('data-md-color-switching')")
+        page.goto(f"{served_site.base_url}en/optimizers/adam/", wait_until="networkidle")
+        state = page.evaluate(PALETTE_STATE)
+        assert state["scheme"] == other  # the reader's choice, over the system's
+        assert state["shown"][0].startswith("Switch to")
+        assert not errors, errors
+    finally:
+        context.close()
