@@ -34,11 +34,12 @@ from scripts.core.datafile import DataFileError
 from scripts.explorer import page as explorer_page
 from scripts.figures import jobs, markup, races
 from scripts.figures.registry import Figure, RegistryError, load
-from scripts.site import katex, language_homes, notebooks, snippets, translations, upstream, wheel
+from scripts.site import (katex, language_homes, notebooks, purge, snippets, translations,
+                          upstream, wheel)
 
 ROOT = Path(__file__).resolve().parent.parent
 KATEX_DIST = ROOT / "node_modules" / "katex" / "dist"
-KATEX_FILES = ("katex.min.js", "katex.min.css", "contrib/auto-render.min.js")
+KATEX_FILES = ("katex.min.css",)  # the build typesets every formula: no script
 #: the explorer's formula parser (mathjs on npm), loaded by the page only for a custom surface
 MATHJS_DIST = ROOT / "node_modules" / "mathjs" / "lib" / "browser"
 MATHJS_FILES = ("math.js", "math.js.LICENSE.txt")
@@ -177,7 +178,9 @@ class Build:
                 output = notebooks.finish_page(output, executed.name,
                                                language_homes.current_language(config),
                                                notebooks.figure_alts(executed))
-            except ValueError as exc:
+                output = katex.typeset_cells(output)  # the Markdown cells' formulas
+                output = purge.trim_notebook_css(output)
+            except (ValueError, katex.KatexError, purge.PurgeError) as exc:
                 raise PluginError(f"{page.file.src_uri}: {exc}") from None
         return output
 

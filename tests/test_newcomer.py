@@ -58,12 +58,13 @@ def test_prerequisites_pass_on_this_machine():
 
 def test_site_needs_only_npm_dependencies_and_the_gates_only_dev_ones():
     package = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))
-    assert set(package["dependencies"]) == {"katex", "mathjs"}  # both ship with the site
+    # KaTeX and math.js ship with the site; PurgeCSS trims the notebook pages' stylesheet
+    assert set(package["dependencies"]) == {"katex", "mathjs", "purgecss"}
     assert set(package["devDependencies"]) == {"axe-core", "lighthouse"}
     lock = json.loads((ROOT / "package-lock.json").read_text(encoding="utf-8"))
     for name in ("axe-core", "lighthouse"):
         assert lock["packages"][f"node_modules/{name}"].get("dev") is True, name
-    for name in ("katex", "mathjs"):
+    for name in ("katex", "mathjs", "purgecss"):
         assert not lock["packages"][f"node_modules/{name}"].get("dev"), name
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert "npm ci --omit=dev" in makefile

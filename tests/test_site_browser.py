@@ -173,3 +173,36 @@ def test_palette_follows_the_system_then_the_reader(served_site, browser, system
         assert not errors, errors
     finally:
         context.close()
+
+
+# every standard property (custom ones that no kept rule reads are dropped on purpose)
+COMPUTED = """() => [...document.querySelectorAll('.jupyter-wrapper, .jupyter-wrapper *')]
+  .map(el => { const s = getComputedStyle(el);
+    return [...s].filter(k => !k.startsWith('--')).map(k => k + ':' + s.getPropertyValue(k))
+      .join(';'); })"""
+
+
+@pytest.mark.parametrize("lang", ["", "en/"])
+def test_the_trimmed_notebook_stylesheet_styles_every_element_as_the_whole_one(
+        served_site, browser, lang):
+    """scripts/site/purge.py keeps only the JupyterLab rules the page's markup uses: every
+    element of the notebook gets the same computed style as with mkdocs-jupyter's whole
+    stylesheet put back in its place."""
+    from scripts.site import purge, upstream
+
+    url = f"{served_site.base_url}{lang}lab/"
+    context = browser.new_context(viewport={"width": 1000, "height": 800})
+    page = context.new_page()
+    try:
+        page.goto(url, wait_until="networkidle")
+        trimmed = page.evaluate(COMPUTED)
+        html = (served_site.site / lang / "lab" / "index.html").read_text(encoding="utf-8")
+        start = html.index(purge.MARK)
+        end = html.index("</style>", start)
+        whole = html[:start] + upstream.jupyterlab_css() + html[end:]
+        assert len(whole) > len(html) + 400_000  # the whole sheet is back
+        page.route(url, lambda route: route.fulfill(body=whole, content_type="text/html"))
+        page.goto(url, wait_until="networkidle")
+        assert page.evaluate(COMPUTED) == trimmed
+    finally:
+        context.close()

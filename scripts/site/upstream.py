@@ -9,9 +9,13 @@ says what changed and where, instead of a traceback deep inside a page.
   the plugin's attributes ``current_language``, ``default_language``, ``build_languages``,
   ``all_languages`` and ``building`` (true during a nested per-language build);
 * mkdocs-quiz: ``translations.TranslationManager(lang).get(text)``, its own UI words;
-* mkdocs-jupyter: ``plugin.NotebookFile`` (a notebook wrapped as a documentation page);
+* mkdocs-jupyter: ``plugin.NotebookFile`` (a notebook wrapped as a documentation page),
+  and ``templates/mkdocs_html/assets/index.css``, the JupyterLab stylesheet its template
+  inlines into every notebook page (``purge.py`` trims it);
 * Material: the head's ``<script id="__config">`` JSON, whose ``base`` its scripts load
-  search from (``MATERIAL_CONFIG_BASE`` rewrites it in place).
+  search from (``MATERIAL_CONFIG_BASE`` rewrites it in place); the header's two palette
+  partials and its head's ``__md_get``/``__md_set``, which ``overrides/partials`` replace
+  and use (``MATERIAL_PALETTE``).
 """
 
 from __future__ import annotations
@@ -19,12 +23,18 @@ from __future__ import annotations
 import importlib
 import inspect
 import re
+from importlib import resources
 from typing import NamedTuple
 
 #: Material's inline config: ``{"annotate": ..., "base": "<here>"...``
 MATERIAL_CONFIG_BASE = re.compile(
     r'(<script id="__config" type="application/json">\{"annotate": [^,]*, '
     r'"base": ")([^"]*)(")')
+
+#: what overrides/partials/palette.html and javascripts/palette.html rely on in Material
+MATERIAL_PALETTE = {"partials/header.html": ('"partials/palette.html"',
+                                             '"partials/javascripts/palette.html"'),
+                    "partials/javascripts/base.html": ("__md_get", "__md_set")}
 
 I18N_PLUGIN_ATTRIBUTES = ("current_language", "default_language", "build_languages",
                           "all_languages", "building")
@@ -51,6 +61,16 @@ def create_i18n_file(file, lang: str, default: str, languages, config):
 def notebook_file(file, config):
     """mkdocs-jupyter's wrapper that makes an ``.ipynb`` File a documentation page."""
     return _attr("mkdocs_jupyter.plugin", "NotebookFile")(file, **config)
+
+
+def jupyterlab_css() -> str:
+    """The stylesheet mkdocs-jupyter's page template inlines into each notebook page."""
+    try:
+        return (resources.files("mkdocs_jupyter") / "templates" / "mkdocs_html" / "assets"
+                / "index.css").read_text(encoding="utf-8")
+    except (ImportError, OSError) as exc:
+        raise UpstreamChanged(f"mkdocs-jupyter's templates/mkdocs_html/assets/index.css is "
+                              f"gone ({exc}): scripts/site/purge.py trims it") from None
 
 
 def quiz_translation(lang: str, text: str) -> str:
@@ -97,6 +117,15 @@ def check(i18n=None) -> None:
     if params[:1] != ["file"]:
         raise UpstreamChanged(f"mkdocs_jupyter.plugin.NotebookFile takes {params}, not a File "
                               "first: scripts/site/notebooks.py wraps Files with it")
+    jupyterlab_css()
+    templates = resources.files("material") / "templates"
+    for name, needles in MATERIAL_PALETTE.items():
+        text = (templates / name).read_text(encoding="utf-8")
+        missing = [n for n in needles if n not in text]
+        if missing:
+            raise UpstreamChanged(f"Material's templates/{name} no longer has "
+                                  f"{', '.join(missing)}: overrides/partials/palette.html and "
+                                  "javascripts/palette.html replace or use them")
     word = quiz_translation("ko", "Incorrect answer.")
     if not isinstance(word, str) or not word or word == "Incorrect answer.":
         raise UpstreamChanged("mkdocs_quiz's TranslationManager('ko') no longer translates "
