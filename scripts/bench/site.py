@@ -48,7 +48,8 @@ EXPLORER_BYTES = 300_000
 PAGES = (("home", ""), ("optimizer (Adam)", OPTIMIZER_PAGE), ("summary", "summary/"),
          ("explorer", "explorer/"), ("SGD", "optimizers/sgd/"), ("schedules", "schedules/"),
          ("real data", "real-data/"), ("newer", "optimizers/newer/"),
-         ("second-order", "optimizers/second-order/"))
+         ("second-order", "optimizers/second-order/"), ("momentum", "optimizers/momentum/"),
+         ("lab", "lab/"))
 GZIP_TYPES = ("text/", "application/javascript", "application/json", "image/svg+xml",
               "application/xml", "application/manifest+json")
 
