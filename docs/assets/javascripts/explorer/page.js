@@ -240,15 +240,28 @@ function update({ draw: now = true } = {}) {
 
 let bg = null, bgKey = "", colors = null, scheme = null;
 const sizes = new Map();
-function render() {
-  const surf = currentSurface();
-  if (!surf || !sizes.has(ui.paths) || !sizes.has(ui.loss)) return;
+// The paths canvas takes the surface's shape before it is measured and drawn: set in the
+// same frame as the drawing, the resize it causes would draw everything a second time.
+function shape(surf) {
+  const ratio = String(1 / aspect(surf));
+  if (ui.paths.style.aspectRatio !== ratio) ui.paths.style.aspectRatio = ratio;
+}
+
+// The contour image behind the paths, drawn again only when the surface or palette changes.
+function background(surf) {
   const now = document.body.getAttribute("data-md-color-scheme");
   if (now !== scheme) { scheme = now; colors = draw.ink(); }   // a style read only when it changed
   const key = `${S.surface}/${S.surface === "custom" ? S.formula : ""}/${colors.dark}`;
-  const ratio = String(1 / aspect(surf));
-  if (ui.paths.style.aspectRatio !== ratio) ui.paths.style.aspectRatio = ratio;
   if (key !== bgKey) { bg = draw.background(surf, 128, Math.round(128 * aspect(surf)), colors); bgKey = key; }
+  return bg;
+}
+
+function render() {
+  const surf = currentSurface();
+  if (!surf) return;
+  shape(surf);
+  if (!sizes.has(ui.paths) || !sizes.has(ui.loss)) return;
+  background(surf);
   const runs = Object.entries(S.runs).map(([name, r]) => ({ name, color: colorOf(name), dashed: names.indexOf(name) > 6, ...r }));
   let overlay = null, said = "";
   const r = S.runs[S.show];
@@ -450,10 +463,15 @@ async function main() {
     else S.start = [...makeSurface(S.surface).start];
   }
   S.step = S.steps;
-  // The controls paint first; the runs are computed in the next task and drawn in the one
-  // after, each short. The URL is left as it came: the reader has changed nothing yet.
+  const first = currentSurface();
+  if (first) shape(first);
+  // The controls paint first; the runs are computed in the next task, the contour image in
+  // the one after and the paths drawn in the last, each short. The URL is left as it came:
+  // the reader has changed nothing yet.
   await yieldToPaint();
   update({ draw: false });
+  await yieldToPaint();
+  if (first) background(first);
   await yieldToPaint();
   render();
   state.ready = true;
