@@ -270,3 +270,29 @@ def test_a_rotated_race_turns_its_surface_and_keys_its_angle():
     assert rotated.angle == 30.0 and rotated.params()["angle"] == 30.0
     assert "angle" not in aligned.params()
     assert jobs.key(jobs.Job(rotated, None)) != jobs.key(jobs.Job(aligned, None))
+
+
+def test_renders_start_longest_first_and_every_kind_has_a_cost():
+    """The pool starts the most expensive figures first (a long render left for the end
+    would run alone on one core); every kind of the registry has an expected cost."""
+    figures = registry.load()
+    assert {f.kind for f in figures} <= set(registry.KINDS)
+    for kind in registry.KINDS:
+        assert kind == "trajectory" or jobs.COST_S[kind] > 0, kind
+    groups = [[job] for job in jobs.jobs(figures) if job.lang in (None, "ko")]
+    order = [jobs.cost(group[0].figure) for group in jobs.longest_first(groups)]
+    assert order == sorted(order, reverse=True)
+    by_name = registry.by_name(figures)
+    assert jobs.cost(by_name["race-rosenbrock"]) > jobs.cost(by_name["path-adam-rosenbrock"])
+
+
+def test_a_shared_pool_renders_the_figures_and_returns_them_in_registry_order():
+    """``ensure`` with the build's pool: every job rendered there, listed in the registry's
+    order whatever order the workers finished in, each entry valid in the cache."""
+    figures = [f for f in registry.load() if f.name in ("ema-weights", "nag-lookahead")]
+    with fresh.pool(2) as pool:
+        done, rendered = jobs.ensure(figures, force=True, pool=pool)
+    assert rendered == len(done) == 4
+    assert [job.label for job in done] == [job.label for job in jobs.jobs(figures)]
+    for job, files in done.items():
+        assert cache.valid_files(jobs.KIND, jobs.key(job)) == files
