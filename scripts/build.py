@@ -93,7 +93,6 @@ class Build:
         lang = language_homes.current_language(config)
         if self.notebooks is None:  # every language's notebooks run beside the figures
             self.notebooks = notebooks.Executions(Path(config.docs_dir))
-        started = time.perf_counter()
         # Every render the cache lacks goes into one pool of fresh workers (core/fresh.py),
         # the longest first, and the wheel is built beside them: the cores stay busy until
         # the last file is ready, instead of waiting on one render after another.
@@ -102,15 +101,16 @@ class Build:
             rates = explorer_page.start(pool)  # one of the longest renders: first
             timeline = pages.start_timeline_figures(self.timeline, pool)
             try:
+                started = time.perf_counter()
                 done, rendered = jobs.ensure(self.figures, pool=pool)
+                seconds = time.perf_counter() - started
                 timeline_paths = {lg: Path(future.result()) for lg, future in timeline.items()}
                 explorer_files = rates.result()
                 built = wheel_built.result()
             except (RegistryError, wheel.WheelError) as exc:
                 raise PluginError(str(exc)) from None
-        log.info("figures: %d rendered, %d from cache, %.2f s (with the timeline, the "
-                 "explorer's rates and the wheel)", rendered, len(done) - rendered,
-                 time.perf_counter() - started)
+        log.info("figures: %d rendered, %d from cache, %.2f s", rendered, len(done) - rendered,
+                 seconds)
         placed = {}
         for job, paths in done.items():
             fig = job.figure

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from scripts.core import cache, fresh, keys
-from scripts.figures import jobs, markup, registry
+from scripts.figures import jobs, markup, races, registry
 from scripts.site import notebooks
 
 REGISTRY = yaml.safe_load(registry.REGISTRY.read_text(encoding="utf-8"))
@@ -296,3 +296,20 @@ def test_a_shared_pool_renders_the_figures_and_returns_them_in_registry_order():
     assert [job.label for job in done] == [job.label for job in jobs.jobs(figures)]
     for job, files in done.items():
         assert cache.valid_files(jobs.KIND, jobs.key(job)) == files
+
+
+def test_a_race_and_its_loss_curves_render_in_one_worker_from_one_run():
+    """race-X and race-X-loss share their runs (races.run_key): one group, one computation,
+    and the group's cost counts both figures."""
+    figures = registry.by_name(registry.load())
+    race, loss = figures["race-rosenbrock"], figures["race-rosenbrock-loss"]
+    assert races.run_key(race) == races.run_key(loss)
+    assert races.run_key(race) != races.run_key(figures["race-beale"])
+    races._runs.cache_clear()
+    assert races.compute(race).runs is races.compute(loss).runs
+    assert races._runs.cache_info().misses == 1
+    assert races.compute(loss).figure is loss
+    group = jobs.jobs([race, loss])
+    assert len({jobs._shared(job.figure) for job in group}) == 1
+    [together] = jobs.longest_first([group])
+    assert together == group

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from scripts.core import cache, fresh, keys, words
 from scripts.core.languages import LANGS
+from scripts.figures import races
 from scripts.figures.registry import Figure
 
 KIND = "figures"
@@ -61,6 +62,8 @@ COST_S = {"loss": 0.5, "line-fit": 0.4, "width-fit": 1.5, "singular-values": 0.2
           "training": 2.2, "muon-split": 2.5, "rate-beta": 0.5, "ema-weights": 0.3,
           "bias-correction": 0.25, "nag-lookahead": 0.2}
 TRAJECTORY_COST_S = (0.35, 0.09)  # a GIF's drawing, and each runner's rate sweep and trail
+#: the kinds drawn from races.compute's runs
+RACE_KINDS = ("trajectory", "loss")
 
 
 @dataclass(frozen=True)
@@ -130,10 +133,16 @@ def _render(job: Job, force: bool) -> tuple[str, dict[str, str], float]:
 
 
 def _render_figure(group: list[Job], force: bool) -> list[tuple[str, dict[str, str], float]]:
-    """Every language of one figure, one after the other in one worker. The computations the
-    languages share (runs, rate sweeps) keep their last result (``lru_cache(maxsize=1)`` in
-    races, fits, stochastic, training), so a localized figure runs once, is drawn twice."""
+    """Every language of one figure (and a race's loss curves), one after the other in one
+    worker. The computations they share (runs, rate sweeps) keep their last result
+    (``lru_cache(maxsize=1)`` in races, fits, stochastic, training), so a localized figure
+    runs once, is drawn twice, and a race's loss curves reuse the race's runs."""
     return [_render(job, force) for job in group]
+
+
+def _shared(fig: Figure) -> tuple:
+    """Figures that share this key share their runs: one worker renders them together."""
+    return ("runs", races.run_key(fig)) if fig.kind in RACE_KINDS else ("figure", fig.name)
 
 
 def cost(fig: Figure) -> float:
@@ -145,8 +154,8 @@ def cost(fig: Figure) -> float:
 
 
 def longest_first(groups: list[list[Job]]) -> list[list[Job]]:
-    """The figures' job groups, the most expensive first (ties keep the registry's order)."""
-    return sorted(groups, key=lambda group: -cost(group[0].figure))
+    """Job groups, the most expensive first (ties keep the registry's order)."""
+    return sorted(groups, key=lambda group: -sum(cost(f) for f in {j.figure for j in group}))
 
 
 def ensure(
@@ -169,9 +178,9 @@ def ensure(
             done[job] = cached
     if not missing:
         return done, 0
-    groups: dict[str, list[Job]] = {}
+    groups: dict[tuple, list[Job]] = {}
     for job in missing:
-        groups.setdefault(job.figure.name, []).append(job)
+        groups.setdefault(_shared(job.figure), []).append(job)
     workers = max(1, min(workers or os.cpu_count() or 1, len(groups)))
     bar = _progress(len(missing), progress)
     by_label = {job.label: job for job in missing}
