@@ -3,7 +3,7 @@
 A page holds its prose and a line ``[[timeline]]`` or ``[[glossary]]``; :func:`expand_data_page`
 replaces that line with the data rendered as Markdown headings (so the table of contents
 lists the years) and accessible HTML cards. The timeline figure is drawn per language by
-:func:`timeline_figures` into the cache, in fresh worker processes like every render
+:func:`start_timeline_figures` into the cache, in fresh worker processes like every render
 (core/fresh.py); the hook adds it to the build like the others.
 """
 
