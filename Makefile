@@ -9,13 +9,18 @@ TEST_STAMP := $(VENV)/.test-installed
 NODE_SITE_STAMP := node_modules/.site-installed
 NODE_DEV_STAMP  := node_modules/.dev-installed
 
-.PHONY: serve build test test-fast bench bench-site lint lock chromium clean prereqs prereqs-test fresh-clone
+.PHONY: serve build site-deps test test-fast bench bench-site lint lock chromium clean prereqs prereqs-test fresh-clone
 
-serve: $(SITE_STAMP) $(NODE_SITE_STAMP)
+serve: site-deps
 	SITE_URL=http://127.0.0.1:$(PORT)/ $(BIN)/mkdocs serve --livereload -a 127.0.0.1:$(PORT)
 
-build: $(SITE_STAMP) $(NODE_SITE_STAMP)
+build: site-deps
 	$(BIN)/mkdocs build --strict
+
+# The site's Python and npm packages install side by side (two jobs), not one after the other:
+# on a fresh clone npm ci then costs no time of its own.
+site-deps:
+	@$(MAKE) --no-print-directory -j2 $(SITE_STAMP) $(NODE_SITE_STAMP)
 
 test: $(TEST_STAMP) $(NODE_DEV_STAMP) chromium
 	$(BIN)/python -m pytest -q
@@ -66,10 +71,13 @@ $(BIN)/python: | prereqs
 
 # No build isolation for the editable install: the build backend is the lock's setuptools.
 # --no-compile: pip byte-compiles every file of every package (half the install's time here);
-# Python compiles the modules a build imports when it first imports them.
+# Python compiles the modules a build imports when it first imports them. --no-deps: the
+# lock is the whole environment (pip freeze --all), so pip has nothing to resolve (and a
+# lock that missed a package fails `make fresh-clone`, which CI runs).
+PIP_INSTALL := $(BIN)/pip install -q --no-compile --no-deps --disable-pip-version-check
 $(SITE_STAMP): requirements/site.lock pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q --no-compile -r requirements/site.lock
-	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
+	$(PIP_INSTALL) -r requirements/site.lock
+	$(PIP_INSTALL) --no-build-isolation -e .
 	touch $@
 
 $(TEST_STAMP): requirements/test.lock $(SITE_STAMP)

@@ -14,8 +14,10 @@ message alone.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -29,7 +31,7 @@ from scripts.content.quizzes import bank
 from scripts.content.quizzes import markup as quiz_markup
 from scripts.content.quizzes.model import Question, QuizError
 from scripts.content.timeline import Event, load_timeline
-from scripts.core import cache
+from scripts.core import cache, fresh
 from scripts.core.datafile import DataFileError
 from scripts.explorer import page as explorer_page
 from scripts.figures import jobs, markup, races
@@ -92,13 +94,24 @@ class Build:
         lang = language_homes.current_language(config)
         if self.notebooks is None:  # every language's notebooks run beside the figures
             self.notebooks = notebooks.Executions(Path(config.docs_dir))
-        started = time.perf_counter()
-        try:
-            done, rendered = jobs.ensure(self.figures)
-        except RegistryError as exc:
-            raise PluginError(str(exc)) from None
+        # Every render the cache lacks goes into one pool of fresh workers (core/fresh.py),
+        # the longest first, and the wheel is built beside them: the cores stay busy until
+        # the last file is ready, instead of waiting on one render after another.
+        with fresh.pool(os.cpu_count() or 1) as pool, ThreadPoolExecutor(1) as thread:
+            wheel_built = thread.submit(wheel.wheel)
+            rates = explorer_page.start(pool)  # one of the longest renders: first
+            timeline = pages.start_timeline_figures(self.timeline, pool)
+            try:
+                started = time.perf_counter()
+                done, rendered = jobs.ensure(self.figures, pool=pool)
+                seconds = time.perf_counter() - started
+                timeline_paths = {lg: Path(future.result()) for lg, future in timeline.items()}
+                explorer_files = rates.result()
+                built = wheel_built.result()
+            except (RegistryError, wheel.WheelError) as exc:
+                raise PluginError(str(exc)) from None
         log.info("figures: %d rendered, %d from cache, %.2f s", rendered, len(done) - rendered,
-                 time.perf_counter() - started)
+                 seconds)
         placed = {}
         for job, paths in done.items():
             fig = job.figure
@@ -116,16 +129,12 @@ class Build:
             _add(files, config, f"assets/katex/{name}", KATEX_DIST / name)
         for font in sorted((KATEX_DIST / "fonts").glob("*.woff2")):
             _add(files, config, f"assets/katex/fonts/{font.name}", font)
-        for lang_of, path in pages.timeline_figures(self.timeline).items():
+        for lang_of, path in timeline_paths.items():
             _add(files, config, pages.figure_site_path(lang_of), path)
         for name in MATHJS_FILES:
             _add(files, config, f"assets/mathjs/{name}", MATHJS_DIST / name)
-        for src_uri, path in explorer_page.site_files():  # the stated rule's learning rates
+        for src_uri, path in explorer_files:  # the stated rule's learning rates
             _add(files, config, src_uri, path)
-        try:
-            built = wheel.wheel()
-        except wheel.WheelError as exc:
-            raise PluginError(str(exc)) from None
         _add(files, config, f"downloads/{built.name}", built)
         executed = {}
         for file in files:

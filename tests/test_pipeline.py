@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from scripts.core import cache, fresh, keys
-from scripts.figures import jobs, markup, registry
+from scripts.figures import jobs, markup, races, registry
 from scripts.site import notebooks
 
 REGISTRY = yaml.safe_load(registry.REGISTRY.read_text(encoding="utf-8"))
@@ -270,3 +270,46 @@ def test_a_rotated_race_turns_its_surface_and_keys_its_angle():
     assert rotated.angle == 30.0 and rotated.params()["angle"] == 30.0
     assert "angle" not in aligned.params()
     assert jobs.key(jobs.Job(rotated, None)) != jobs.key(jobs.Job(aligned, None))
+
+
+def test_renders_start_longest_first_and_every_kind_has_a_cost():
+    """The pool starts the most expensive figures first (a long render left for the end
+    would run alone on one core); every kind of the registry has an expected cost."""
+    figures = registry.load()
+    assert {f.kind for f in figures} <= set(registry.KINDS)
+    for kind in registry.KINDS:
+        assert kind == "trajectory" or jobs.COST_S[kind] > 0, kind
+    groups = [[job] for job in jobs.jobs(figures) if job.lang in (None, "ko")]
+    order = [jobs.cost(group[0].figure) for group in jobs.longest_first(groups)]
+    assert order == sorted(order, reverse=True)
+    by_name = registry.by_name(figures)
+    assert jobs.cost(by_name["race-rosenbrock"]) > jobs.cost(by_name["path-adam-rosenbrock"])
+
+
+def test_a_shared_pool_renders_the_figures_and_returns_them_in_registry_order():
+    """``ensure`` with the build's pool: every job rendered there, listed in the registry's
+    order whatever order the workers finished in, each entry valid in the cache."""
+    figures = [f for f in registry.load() if f.name in ("ema-weights", "nag-lookahead")]
+    with fresh.pool(2) as pool:
+        done, rendered = jobs.ensure(figures, force=True, pool=pool)
+    assert rendered == len(done) == 4
+    assert [job.label for job in done] == [job.label for job in jobs.jobs(figures)]
+    for job, files in done.items():
+        assert cache.valid_files(jobs.KIND, jobs.key(job)) == files
+
+
+def test_a_race_and_its_loss_curves_render_in_one_worker_from_one_run():
+    """race-X and race-X-loss share their runs (races.run_key): one group, one computation,
+    and the group's cost counts both figures."""
+    figures = registry.by_name(registry.load())
+    race, loss = figures["race-rosenbrock"], figures["race-rosenbrock-loss"]
+    assert races.run_key(race) == races.run_key(loss)
+    assert races.run_key(race) != races.run_key(figures["race-beale"])
+    races._runs.cache_clear()
+    assert races.compute(race).runs is races.compute(loss).runs
+    assert races._runs.cache_info().misses == 1
+    assert races.compute(loss).figure is loss
+    group = jobs.jobs([race, loss])
+    assert len({jobs._shared(job.figure) for job in group}) == 1
+    [together] = jobs.longest_first([group])
+    assert together == group

@@ -3,7 +3,7 @@
 A page holds its prose and a line ``[[timeline]]`` or ``[[glossary]]``; :func:`expand_data_page`
 replaces that line with the data rendered as Markdown headings (so the table of contents
 lists the years) and accessible HTML cards. The timeline figure is drawn per language by
-:func:`timeline_figures` into the cache, in fresh worker processes like every render
+:func:`start_timeline_figures` into the cache, in fresh worker processes like every render
 (core/fresh.py); the hook adds it to the build like the others.
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import html
 import re
+from concurrent.futures import Executor, Future
 from pathlib import Path
 
 from scripts.content.glossary import GLOSSARY, Term
@@ -231,20 +232,13 @@ def _store(events: list[Event], lang: str) -> str:
     return str(files["timeline.png"])
 
 
-def timeline_figures(events: list[Event]) -> dict[str, Path]:
-    """The timeline figure in each language, from the cache or drawn now.
-
-    A missing one is drawn in a fresh ``spawn`` worker (core/fresh.py), which imports this
-    module and the drawing code from disk, as the key hashed them.
-    """
-    drawn: dict[str, Path | None] = {}
+def start_timeline_figures(events: list[Event], pool: Executor) -> dict[str, Future]:
+    """The timeline figure's path in each language, as futures: from the cache, or drawn in
+    ``pool``'s fresh ``spawn`` workers (core/fresh.py), which import this module and the
+    drawing code from disk, as the key hashed them."""
+    out = {}
     for lang in LANGS:
         files = cache.valid_files("timeline", _key(events, lang))
-        drawn[lang] = files["timeline.png"] if files else None
-    missing = [lang for lang, path in drawn.items() if path is None]
-    if missing:
-        with fresh.pool(len(missing)) as pool:
-            for lang, path in zip(missing, pool.map(_store, [events] * len(missing), missing),
-                                  strict=True):
-                drawn[lang] = Path(path)
-    return drawn
+        out[lang] = (fresh.done(str(files["timeline.png"])) if files
+                     else pool.submit(_store, events, lang))
+    return out

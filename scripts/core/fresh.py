@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import sys
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 ROOT = str(Path(__file__).resolve().parents[2])
@@ -29,3 +29,10 @@ def pool(workers: int) -> ProcessPoolExecutor:
         sys.path.insert(0, ROOT)
     return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
 
+
+
+def done(value) -> Future:
+    """A future that already holds ``value``: what a caller waits on when the cache had it."""
+    future: Future = Future()
+    future.set_result(value)
+    return future

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import json
+from concurrent.futures import Executor, Future
 from pathlib import Path
 
 import optim_ref
@@ -63,12 +64,24 @@ def write(folder: str) -> None:
         json.dumps(data(), ensure_ascii=False, sort_keys=True), "utf-8")
 
 
-def _render(folder: Path) -> None:
-    with fresh.pool(1) as pool:
-        pool.submit(write, str(folder)).result()
+def _pairs(entry: dict[str, Path]) -> list[tuple[str, Path]]:
+    return [(f"{SITE_DIR}/data/rates.json", entry["rates.json"])]
+
+
+def store(force: bool = False) -> list[tuple[str, Path]]:
+    """(site path, file) pairs for the hook, the file computed now if missing (run in a
+    fresh worker, so it holds what the code on disk computes)."""
+    entry, _ = cache.store(KIND, key(), lambda folder: write(str(folder)), force=force)
+    return _pairs(entry)
+
+
+def start(pool: Executor, *, force: bool = False) -> Future:
+    """``store``'s pairs as a future: read from the cache now, or computed in ``pool``."""
+    entry = None if force else cache.valid_files(KIND, key())
+    return fresh.done(_pairs(entry)) if entry is not None else pool.submit(store, force)
 
 
 def site_files(*, force: bool = False) -> list[tuple[str, Path]]:
-    """(site path, file) pairs for the hook."""
-    entry, _ = cache.store(KIND, key(), _render, force=force)
-    return [(f"{SITE_DIR}/data/rates.json", entry["rates.json"])]
+    """``store``'s pairs (a fresh worker of its own computes them if missing)."""
+    with fresh.pool(1) as pool:
+        return start(pool, force=force).result()

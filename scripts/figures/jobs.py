@@ -12,12 +12,15 @@ import logging
 import os
 import sys
 import time
+from concurrent.futures import Executor, as_completed
+from contextlib import ExitStack
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from scripts.core import cache, fresh, keys, words
 from scripts.core.languages import LANGS
+from scripts.figures import races
 from scripts.figures.registry import Figure
 
 KIND = "figures"
@@ -50,6 +53,17 @@ KIND_WORDS = {"trajectory": ("rule",), "loss": ("rule", "loss_axes"),
               "sgd-batches": (), "sgd-decay": (), "noise-spread": (), "schedule-shapes": (),
               "training": (), "rate-beta": (), "ema-weights": (), "bias-correction": (),
               "nag-lookahead": (), "muon-split": ("muon_split",)}
+#: what one figure's render costs, every language of it together, in CPU seconds on the
+#: 2-core machine (``mkdocs build -v`` prints each render's; a trajectory costs more with
+#: every runner). Only the order of work depends on it: the pool starts the longest renders
+#: first (longest-processing-time-first), so no long one is left alone on a core at the end.
+COST_S = {"loss": 0.5, "line-fit": 0.4, "width-fit": 1.5, "singular-values": 0.2,
+          "sgd-batches": 1.6, "sgd-decay": 0.9, "noise-spread": 0.9, "schedule-shapes": 0.8,
+          "training": 2.2, "muon-split": 2.5, "rate-beta": 0.5, "ema-weights": 0.3,
+          "bias-correction": 0.25, "nag-lookahead": 0.2}
+TRAJECTORY_COST_S = (0.35, 0.09)  # a GIF's drawing, and each runner's rate sweep and trail
+#: the kinds drawn from races.compute's runs
+RACE_KINDS = ("trajectory", "loss")
 
 
 @dataclass(frozen=True)
@@ -119,18 +133,40 @@ def _render(job: Job, force: bool) -> tuple[str, dict[str, str], float]:
 
 
 def _render_figure(group: list[Job], force: bool) -> list[tuple[str, dict[str, str], float]]:
-    """Every language of one figure, one after the other in one worker. The computations the
-    languages share (runs, rate sweeps) keep their last result (``lru_cache(maxsize=1)`` in
-    races, fits, stochastic, training), so a localized figure runs once, is drawn twice."""
+    """Every language of one figure (and a race's loss curves), one after the other in one
+    worker. The computations they share (runs, rate sweeps) keep their last result
+    (``lru_cache(maxsize=1)`` in races, fits, stochastic, training), so a localized figure
+    runs once, is drawn twice, and a race's loss curves reuse the race's runs."""
     return [_render(job, force) for job in group]
 
+
+def _shared(fig: Figure) -> tuple:
+    """Figures that share this key share their runs: one worker renders them together."""
+    return ("runs", races.run_key(fig)) if fig.kind in RACE_KINDS else ("figure", fig.name)
+
+
+def cost(fig: Figure) -> float:
+    """The CPU seconds ``fig``'s render is expected to take (``COST_S``)."""
+    if fig.kind == "trajectory":
+        base, per_runner = TRAJECTORY_COST_S
+        return base + per_runner * len(fig.optimizers)
+    return COST_S[fig.kind]
+
+
+def longest_first(groups: list[list[Job]]) -> list[list[Job]]:
+    """Job groups, the most expensive first (ties keep the registry's order)."""
+    return sorted(groups, key=lambda group: -sum(cost(f) for f in {j.figure for j in group}))
 
 
 def ensure(
     figures: list[Figure], *, force: bool = False, workers: int | None = None,
-    progress: bool | None = None,
+    progress: bool | None = None, pool: Executor | None = None,
 ) -> tuple[dict[Job, dict[str, Path]], int]:
-    """Files of every figure job (rendering what is missing), and how many were rendered."""
+    """Files of every figure job (rendering what is missing), and how many were rendered.
+
+    ``pool``: fresh workers (core/fresh.py) the build shares with its other renders, so they
+    fill the cores together; without one, a pool of ``workers`` is made for these figures.
+    """
     todo = jobs(figures)
     done: dict[Job, dict[str, Path]] = {}
     missing = []
@@ -142,23 +178,25 @@ def ensure(
             done[job] = cached
     if not missing:
         return done, 0
-    workers = max(1, min(workers or os.cpu_count() or 1, len({j.figure.name for j in missing})))
+    groups: dict[tuple, list[Job]] = {}
+    for job in missing:
+        groups.setdefault(_shared(job.figure), []).append(job)
+    workers = max(1, min(workers or os.cpu_count() or 1, len(groups)))
     bar = _progress(len(missing), progress)
+    by_label = {job.label: job for job in missing}
     # Fresh ``spawn`` workers (core/fresh.py): what they render is the source the key hashed.
-    try:
-        with fresh.pool(workers) as pool:
-            by_label = {job.label: job for job in missing}
-            groups: dict[str, list[Job]] = {}
-            for job in missing:
-                groups.setdefault(job.figure.name, []).append(job)
-            for rendered in pool.map(_render_figure, groups.values(), [force] * len(groups)):
-                for label, files, cpu in rendered:
-                    done[by_label[label]] = {n: Path(p) for n, p in files.items()}
-                    log.debug("figure %s: %.2f s CPU", label, cpu)
-                    bar.update(1)
-    finally:
-        bar.close()
-    return done, len(missing)
+    with ExitStack() as stack:
+        stack.callback(bar.close)
+        if pool is None:
+            pool = stack.enter_context(fresh.pool(workers))
+        futures = [pool.submit(_render_figure, group, force)
+                   for group in longest_first(list(groups.values()))]
+        for future in as_completed(futures):
+            for label, files, cpu in future.result():
+                done[by_label[label]] = {n: Path(p) for n, p in files.items()}
+                log.debug("figure %s: %.2f s CPU", label, cpu)
+                bar.update(1)
+    return {job: done[job] for job in todo}, len(missing)  # the registry's order, always
 
 
 def _progress(total: int, enabled: bool | None):

@@ -51,9 +51,11 @@ def label(opt: str) -> str:
 
 
 def surface_of(fig: Figure):
-    if fig.angle:
-        return functions.rotated(fig.surface, fig.angle)
-    return functions.get(fig.surface)
+    return _surface(fig.surface, fig.angle)
+
+
+def _surface(name: str, angle: float):
+    return functions.rotated(name, angle) if angle else functions.get(name)
 
 
 def curvatures(surface) -> tuple[float, float]:
@@ -61,28 +63,42 @@ def curvatures(surface) -> tuple[float, float]:
     return (1.0, float(surface.kappa))
 
 
-#: the languages of a figure are drawn one after the other in one worker (jobs.py), from one run
-@lru_cache(maxsize=1)
+def run_key(fig: Figure) -> tuple:
+    """What fixes a figure's runs: a race and its loss curves (race-X, race-X-loss) share
+    them, so jobs.py renders both in one worker and they are run once."""
+    return (fig.surface, fig.angle, fig.start, fig.steps, fig.optimizers, fig.lr)
+
+
 def compute(fig: Figure) -> Race:
     """Run every optimizer of the figure from the same start with the same budget."""
-    surface = surface_of(fig)
-    start = np.asarray(fig.start if fig.start is not None else surface.start, dtype=float)
+    lrs, runs, betas = _runs(*run_key(fig))
+    return Race(fig, tuple(label(n) for n in fig.optimizers), lrs, runs, betas)
+
+
+#: the figures of one ``run_key`` (both languages, the race and its loss curves) are drawn one
+#: after the other in one worker (jobs.py), from one run
+@lru_cache(maxsize=1)
+def _runs(surface_name: str, angle: float, start: tuple[float, float] | None, steps: int,
+          optimizers: tuple[str, ...], lr: str | float,
+          ) -> tuple[tuple[float, ...], tuple[Run, ...], dict[str, float]]:
+    surface = _surface(surface_name, angle)
+    start = np.asarray(start if start is not None else surface.start, dtype=float)
     lrs, runs, betas = [], [], {}
-    for name in fig.optimizers:
+    for name in optimizers:
         cls = getattr(optim_ref, base_optimizer(name))
         if name.endswith("+polyak"):
-            lr, beta = analysis.polyak(curvatures(surface))
-            lrs.append(lr)
+            rate, beta = analysis.polyak(curvatures(surface))
+            lrs.append(rate)
             betas[label(name)] = beta
-            runs.append(optim_ref.run(cls(lr=lr, momentum=beta), surface, start[None], fig.steps))
-        elif fig.lr == "rule":
-            choice = tuning.best_lr(cls, surface, start, fig.steps)
+            runs.append(optim_ref.run(cls(lr=rate, momentum=beta), surface, start[None], steps))
+        elif lr == "rule":
+            choice = tuning.best_lr(cls, surface, start, steps)
             lrs.append(choice.lr)
             runs.append(choice.run)
         else:
-            lrs.append(float(fig.lr))
-            runs.append(optim_ref.run(cls(lr=float(fig.lr)), surface, start[None], fig.steps))
-    return Race(fig, tuple(label(n) for n in fig.optimizers), tuple(lrs), tuple(runs), betas)
+            lrs.append(float(lr))
+            runs.append(optim_ref.run(cls(lr=float(lr)), surface, start[None], steps))
+    return tuple(lrs), tuple(runs), betas
 
 
 def rule_text(fig: Figure, lang: str) -> str:
