@@ -36,8 +36,16 @@ from scripts.core.datafile import DataFileError
 from scripts.explorer import page as explorer_page
 from scripts.figures import jobs, markup, races
 from scripts.figures.registry import Figure, RegistryError, load
-from scripts.site import (katex, language_homes, notebooks, purge, snippets, translations,
-                          upstream, wheel)
+from scripts.site import (
+    katex,
+    language_homes,
+    notebooks,
+    purge,
+    snippets,
+    translations,
+    upstream,
+    wheel,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 KATEX_DIST = ROOT / "node_modules" / "katex" / "dist"

@@ -30,7 +30,6 @@ def pool(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
 
 
-
 def done(value) -> Future:
     """A future that already holds ``value``: what a caller waits on when the cache had it."""
     future: Future = Future()

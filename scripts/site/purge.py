@@ -15,11 +15,15 @@ import json
 import shutil
 import subprocess
 from importlib import resources
+from pathlib import Path
 
 from scripts.core import cache
 from scripts.site import upstream
 
 SCRIPT = resources.files("scripts.site") / "purge.mjs"
+#: PurgeCSS's own version is part of the key: another release may keep other rules
+PURGECSS_PACKAGE = (Path(__file__).resolve().parents[2] / "node_modules" / "purgecss"
+                    / "package.json")
 KIND = "notebook-css"
 #: opens the trimmed stylesheet, so a test can put the whole one back in its place
 MARK = "/* JupyterLab's stylesheet, trimmed to this page by scripts/site/purge.py */\n"
@@ -27,6 +31,14 @@ MARK = "/* JupyterLab's stylesheet, trimmed to this page by scripts/site/purge.p
 
 class PurgeError(RuntimeError):
     """node or PurgeCSS is missing, PurgeCSS failed, or the stylesheet is not in the page."""
+
+
+def _purgecss_version() -> str:
+    try:
+        return json.loads(PURGECSS_PACKAGE.read_text(encoding="utf-8"))["version"]
+    except (OSError, ValueError, KeyError) as exc:
+        raise PurgeError(f"{PURGECSS_PACKAGE} unreadable ({exc}): `npm ci` installs "
+                         "PurgeCSS") from None
 
 
 def _purge(html: str, css: str) -> str:
@@ -50,7 +62,7 @@ def trim_notebook_css(output: str) -> str:
         raise PurgeError("mkdocs-jupyter's JupyterLab stylesheet (templates/mkdocs_html/"
                          "assets/index.css) is not inlined in the page: its template changed")
     page = output[:at] + output[at + len(css):]
-    key = cache.digest(KIND, css, page, SCRIPT.read_text(encoding="utf-8"))
+    key = cache.digest(KIND, css, page, SCRIPT.read_text(encoding="utf-8"), _purgecss_version())
 
     def render(folder):
         (folder / "kept.css").write_text(_purge(page, css), encoding="utf-8")
