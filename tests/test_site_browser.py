@@ -237,3 +237,43 @@ def test_the_first_screen_does_not_move_while_a_long_page_loads(served_site, bro
         assert sum(s["value"] for s in shifts) < 0.02, shifts
     finally:
         context.close()
+
+
+INDEX_TIMING = """() => {
+  const index = performance.getEntriesByType('resource')
+    .filter((e) => e.name.endsWith('/search/search_index.json'));
+  return { loaded: performance.getEntriesByType('navigation')[0].loadEventEnd,
+           index: index.length ? index[0].startTime : null };
+}"""
+
+
+def test_the_search_index_waits_for_the_page_unless_the_reader_searches(served_site, browser):
+    """overrides/partials/javascripts/search-index.html: Material's request for the search
+    index is held back until the page has loaded (it made the first text wait on a phone's
+    connection), and sent at once when the reader goes to the search box before that."""
+    url = served_site.base_url
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.goto(url, wait_until="load")
+        page.wait_for_function("performance.getEntriesByType('resource').some((e) => "
+                               "e.name.endsWith('/search/search_index.json'))")
+        timing = page.evaluate(INDEX_TIMING)
+        assert timing["index"] >= timing["loaded"] > 0, timing
+
+        held = []  # an image the page shows, held back: the page cannot finish loading
+        page.route("**/held-back.png", lambda route: held.append(route))
+        page.add_init_script("addEventListener('DOMContentLoaded', () => { const img = new "
+                             "Image(); img.src = 'held-back.png'; document.body.append(img); })")
+        page.goto(url, wait_until="domcontentloaded")
+        page.wait_for_function("document.querySelector('[data-md-component=search]') !== null")
+        page.wait_for_timeout(500)
+        assert page.evaluate("document.readyState") != "complete"
+        assert page.evaluate(INDEX_TIMING)["index"] is None  # still held back
+        with page.expect_request(lambda r: r.url.endswith("/search/search_index.json")):
+            page.locator("label.md-search__icon, .md-search__input").first.click()
+        assert page.evaluate("document.readyState") != "complete"
+        for route in held:
+            route.fulfill(status=404)
+    finally:
+        context.close()

@@ -58,3 +58,11 @@ def test_materials_config_script_is_what_the_search_fix_rewrites():
     upstream.check_material_config(page)
     with pytest.raises(upstream.UpstreamChanged, match="__config"):
         upstream.check_material_config('<script id="__config">{"base": ".."}</script>')
+
+
+def test_a_bundle_that_no_longer_asks_for_the_index_so_is_named(monkeypatch):
+    monkeypatch.setitem(upstream.MATERIAL_SEARCH_INDEX, "assets/javascripts/bundle.*.min.js",
+                        ("search/search_index.json", "a request this bundle does not make"))
+    with pytest.raises(upstream.UpstreamChanged, match=r"bundle\.\*\.min\.js \(1 file\(s\)\) "
+                                                       r"no longer has a request"):
+        upstream.check()

@@ -15,7 +15,10 @@ says what changed and where, instead of a traceback deep inside a page.
 * Material: the head's ``<script id="__config">`` JSON, whose ``base`` its scripts load
   search from (``MATERIAL_CONFIG_BASE`` rewrites it in place); the header's two palette
   partials and its head's ``__md_get``/``__md_set``, which ``overrides/partials`` replace
-  and use (``MATERIAL_PALETTE``).
+  and use (``MATERIAL_PALETTE``); its bundle's XMLHttpRequest for
+  ``search/search_index.json``, which ``partials/javascripts/search-index.html`` holds back
+  until the page has loaded, and base.html's ``scripts`` block that script goes in
+  (``MATERIAL_SEARCH_INDEX``).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import importlib
 import inspect
 import re
 from importlib import resources
+from pathlib import Path
 from typing import NamedTuple
 
 #: Material's inline config: ``{"annotate": ..., "base": "<here>"...``
@@ -35,6 +39,11 @@ MATERIAL_CONFIG_BASE = re.compile(
 MATERIAL_PALETTE = {"partials/header.html": ('"partials/palette.html"',
                                              '"partials/javascripts/palette.html"'),
                     "partials/javascripts/base.html": ("__md_get", "__md_set")}
+
+#: what overrides/main.html and partials/javascripts/search-index.html rely on in Material
+MATERIAL_SEARCH_INDEX = {"base.html": ("{% block scripts %}", "assets/javascripts/bundle."),
+                         "assets/javascripts/bundle.*.min.js": ("search/search_index.json",
+                                                               "new XMLHttpRequest")}
 
 I18N_PLUGIN_ATTRIBUTES = ("current_language", "default_language", "build_languages",
                           "all_languages", "building")
@@ -126,6 +135,14 @@ def check(i18n=None) -> None:
             raise UpstreamChanged(f"Material's templates/{name} no longer has "
                                   f"{', '.join(missing)}: overrides/partials/palette.html and "
                                   "javascripts/palette.html replace or use them")
+    for pattern, needles in MATERIAL_SEARCH_INDEX.items():
+        found = sorted(Path(str(templates)).glob(pattern))  # the bundle's name has a hash
+        text = found[0].read_text(encoding="utf-8") if len(found) == 1 else ""
+        missing = [n for n in needles if n not in text]
+        if missing:
+            raise UpstreamChanged(f"Material's templates/{pattern} ({len(found)} file(s)) no "
+                                  f"longer has {', '.join(missing)}: overrides/main.html and "
+                                  "partials/javascripts/search-index.html rely on it")
     word = quiz_translation("ko", "Incorrect answer.")
     if not isinstance(word, str) or not word or word == "Incorrect answer.":
         raise UpstreamChanged("mkdocs_quiz's TranslationManager('ko') no longer translates "
