@@ -48,8 +48,20 @@ def _renderer() -> subprocess.Popen:
                              "(install nodejs, then `npm ci`)")
         _process = subprocess.Popen([node, str(SCRIPT)], stdin=subprocess.PIPE,
                                     stdout=subprocess.PIPE, text=True, encoding="utf-8")
-        atexit.register(_process.kill)
+        atexit.register(_stop, _process)
     return _process
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """At exit: the renderer ends with its input; reaped, so Python does not warn that it
+    is still running (a bare kill left it unreaped)."""
+    proc.stdin.close()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    proc.stdout.close()
 
 
 def render_all(formulas: list[tuple[str, bool]]) -> list[str]:
