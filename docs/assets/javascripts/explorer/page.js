@@ -110,8 +110,9 @@ function build() {
   for (const e of [ui.noiseOn, ui.sigma, ui.seed]) e.addEventListener("input", noiseChange);
   const boxes = el("div", { class: "ox-opts" });
   ui.checks = el("fieldset", {}, el("legend", { text: tx("optimizers") }), boxes);
+  ui.boxes = {};
   for (const n of names) {
-    const box = el("input", { type: "checkbox", value: n, id: `ox-on-${n}` });
+    const box = ui.boxes[n] = el("input", { type: "checkbox", value: n, id: `ox-on-${n}` });
     box.addEventListener("change", () => { if (box.checked) S.chosen[n] = defaults(n); else delete S.chosen[n]; buildHyper(); update(); });
     boxes.append(el("label", { class: "ox-check", for: box.id, style: `--ox-color:${colorOf(n)}` }, box,
       el("span", { class: "ox-swatch", "aria-hidden": "true" }), n));
@@ -134,14 +135,17 @@ function build() {
     ui.customBox, ui.message,
     el("div", { class: "ox-figures" }, el("figure", {}, ui.paths), el("figure", {}, ui.loss)),
     el("div", { class: "ox-player" }, ui.play, field(tx("stepSlider"), ui.step)),
-    ui.status,
+    ui.status);
+  // The controls below a phone's first screen: main() puts them in one frame later, so no
+  // single task lays out the whole explorer.
+  ui.rest = [
     el("div", { class: "ox-player" }, field(tx("show"), ui.show), ui.overlay),
     ui.checks, ui.hyper,
     el("div", { class: "ox-controls" }, field(tx("steps"), ui.steps), ui.stepsOut, field(tx("schedule"), ui.schedule)),
     el("div", { class: "ox-controls" }, el("label", { class: "ox-check", for: ui.noiseOn.id }, ui.noiseOn, tx("noise")),
       field(tx("sigma"), ui.sigma), field(tx("seed"), ui.seed)),
     el("div", { class: "ox-player" }, ui.copy, ui.csv, ui.copied),
-    el("p", { class: "ox-note", text: rates ? tx("ruleNote", { steps: rates.steps }) : "" }));
+    el("p", { class: "ox-note", text: rates ? tx("ruleNote", { steps: rates.steps }) : "" })];
   pointer(); keys();
   const resized = new ResizeObserver((entries) => {
     for (const e of entries) sizes.set(e.target, { width: e.contentRect.width, height: e.contentRect.height });
@@ -175,7 +179,7 @@ function slider(label, min, max, stepv, position, shown, onInput) {
 function buildHyper() {
   ui.hyper.textContent = "";
   for (const n of names) {
-    const box = document.getElementById(`ox-on-${n}`);
+    const box = ui.boxes[n];
     box.checked = n in S.chosen;
     if (!(n in S.chosen)) continue;
     const h = S.chosen[n], group = el("fieldset", { class: "ox-opt", "data-name": n, style: `--ox-color:${colorOf(n)}` },
@@ -465,9 +469,11 @@ async function main() {
   S.step = S.steps;
   const first = currentSurface();
   if (first) shape(first);
-  // The controls paint first; the runs are computed in the next task, the contour image in
-  // the one after and the paths drawn in the last, each short. The URL is left as it came:
-  // the reader has changed nothing yet.
+  // The first screen's controls paint first, the rest in the next frame; the runs are
+  // computed in the next task, the contour image in the one after and the paths drawn in the
+  // last, each short. The URL is left as it came: the reader has changed nothing yet.
+  await yieldToPaint();
+  root.append(...ui.rest);
   await yieldToPaint();
   update({ draw: false });
   await yieldToPaint();
