@@ -270,9 +270,10 @@ def test_the_search_index_waits_for_the_page_unless_the_reader_searches(served_s
         page.wait_for_timeout(500)
         assert page.evaluate("document.readyState") != "complete"
         assert page.evaluate(INDEX_TIMING)["index"] is None  # still held back
-        with page.expect_request(lambda r: r.url.endswith("/search/search_index.json")):
+        with page.expect_response(lambda r: r.url.endswith("/search/search_index.json")) as index:
             page.locator("label.md-search__icon, .md-search__input").first.click()
         assert page.evaluate("document.readyState") != "complete"
+        index.value.finished()  # the whole index, before the page goes
         for route in held:
             route.fulfill(status=404)
     finally:
