@@ -1,6 +1,6 @@
 /* Glossary tooltips: show a term's definition on hover, keyboard focus or tap.
  *
- * scripts/term_tips.py wraps the first use of each term in
+ * scripts/content/tooltips.py wraps the first use of each term in
  * <span class="optim-term" tabindex="0" data-definition="..." aria-describedby="optim-term-def-ID">.
  * Here each definition also becomes a hidden element with that id, so screen readers announce
  * it on focus, and one shared visible tooltip follows the term being hovered, focused or tapped.
